@@ -1,0 +1,2 @@
+/** JMH benchmarks of firetap's hot paths. */
+package io.firetap.bench;
