@@ -1,0 +1,505 @@
+package io.firetap.core.internal;
+
+import io.firetap.core.LogRecord;
+import io.firetap.core.pipeline.OverflowPolicy;
+import io.firetap.core.pipeline.PipelineConfig;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The pipeline's one bounded store of lines, read independently by one lane per sink.
+ *
+ * <p>Lines get consecutive sequence numbers. Each lane has a read cursor (what it has taken) and
+ * a settled mark (everything below it is delivered or given up by that lane). A line's memory is
+ * released once every lane has settled it, so a slow sink holds memory — up to the bound — but
+ * never holds up the other sinks' delivery.
+ *
+ * <p>Memory is counted as line length plus {@link PipelineConfig#LINE_OVERHEAD_BYTES}. A single
+ * line larger than the whole bound is still taken when the buffer is empty, so no line is refused
+ * for its size alone.
+ */
+public final class RecordBuffer {
+    private static final int INITIAL_SLOTS = 1024;
+    private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Writers waiting for space (BLOCK policy). */
+    private final Condition spaceFreed = lock.newCondition();
+    /** Lanes waiting for data, a due interval, a flush request or stop. */
+    private final Condition laneWake = lock.newCondition();
+    /** Flush waiters waiting for settled marks to advance. */
+    private final Condition settledAdvanced = lock.newCondition();
+
+    private final long capacityBytes;
+    private final OverflowPolicy policy;
+    private final long blockTimeoutNanos;
+    private final int lanes;
+
+    private LogRecord[] ring = new LogRecord[INITIAL_SLOTS];
+    private long head;
+    private long tail;
+    private long usedBytes;
+    private long appendedBytes;
+
+    private final long[] read;
+    private final long[] readBytes;
+    private final long[] settled;
+    private final long[] pendingSinceNanos;
+    private final long[] wakeBytes;
+    private final long[] wakeCount;
+    private int lanesWaiting;
+    private int writersWaiting;
+
+    private long flushTarget;
+    private long flushGeneration;
+    private boolean closed;
+    private boolean stopping;
+    /** Set when a BLOCK wait ran out; further writers drop at once until space frees. */
+    private boolean overflowing;
+
+    private long accepted;
+    private long droppedOverflow;
+    private long droppedClosed;
+
+    public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes) {
+        if (lanes < 1) {
+            throw new IllegalArgumentException("need at least one lane");
+        }
+        this.capacityBytes = capacityBytes;
+        this.policy = policy;
+        this.blockTimeoutNanos = blockTimeoutNanos;
+        this.lanes = lanes;
+        this.read = new long[lanes];
+        this.readBytes = new long[lanes];
+        this.settled = new long[lanes];
+        this.pendingSinceNanos = new long[lanes];
+        this.wakeBytes = new long[lanes];
+        this.wakeCount = new long[lanes];
+        java.util.Arrays.fill(wakeBytes, Long.MAX_VALUE);
+        java.util.Arrays.fill(wakeCount, Long.MAX_VALUE);
+    }
+
+    /** Sets how much unread data makes a lane's batch full, so the lane leaves without waiting for its interval. */
+    public void setLaneThresholds(int lane, long bytes, long count) {
+        lock.lock();
+        try {
+            wakeBytes[lane] = bytes;
+            wakeCount[lane] = count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static long cost(LogRecord r) {
+        return (long) r.length() + PipelineConfig.LINE_OVERHEAD_BYTES;
+    }
+
+    /**
+     * Appends lines in order until one does not fit (after waiting, under {@link OverflowPolicy#BLOCK}).
+     * The rest of the list is dropped and counted.
+     *
+     * @return how many were accepted
+     */
+    public int offerAll(List<LogRecord> records) {
+        int n = records.size();
+        if (n == 0) {
+            return 0;
+        }
+        int done = 0;
+        lock.lock();
+        try {
+            boolean intervalStarted = markIdleLanes();
+            long blockDeadline = 0;
+            boolean waited = false;
+            while (done < n) {
+                if (closed) {
+                    droppedClosed += n - done;
+                    break;
+                }
+                LogRecord r = records.get(done);
+                long c = cost(r);
+                if (usedBytes + c > capacityBytes && usedBytes > 0) {
+                    if (policy == OverflowPolicy.DROP || overflowing) {
+                        droppedOverflow += n - done;
+                        break;
+                    }
+                    if (!waited) {
+                        waited = true;
+                        blockDeadline = System.nanoTime() + blockTimeoutNanos;
+                    }
+                    long left = blockDeadline - System.nanoTime();
+                    if (left <= 0) {
+                        overflowing = true;
+                        droppedOverflow += n - done;
+                        break;
+                    }
+                    // The lanes must drain for us to get space: a full buffer makes them due now.
+                    laneWake.signalAll();
+                    writersWaiting++;
+                    try {
+                        spaceFreed.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        droppedOverflow += n - done;
+                        break;
+                    } finally {
+                        writersWaiting--;
+                    }
+                    intervalStarted |= markIdleLanes();
+                    continue;
+                }
+                append(r, c);
+                done++;
+            }
+            if (done > 0 && lanesWaiting > 0 && (intervalStarted || anyLaneDueBySize())) {
+                laneWake.signalAll();
+            }
+            return done;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #offerAll} of one line. */
+    public boolean offer(LogRecord record) {
+        return offerAll(List.of(record)) == 1;
+    }
+
+    private void append(LogRecord r, long c) {
+        if (tail - head == ring.length) {
+            grow();
+        }
+        ring[(int) (tail & (ring.length - 1))] = r;
+        tail++;
+        usedBytes += c;
+        appendedBytes += c;
+        accepted++;
+    }
+
+    private void grow() {
+        LogRecord[] bigger = new LogRecord[ring.length * 2];
+        for (long s = head; s < tail; s++) {
+            bigger[(int) (s & (bigger.length - 1))] = ring[(int) (s & (ring.length - 1))];
+        }
+        ring = bigger;
+    }
+
+    /** Starts the interval clock of lanes that have nothing unread, since lines are about to arrive. */
+    private boolean markIdleLanes() {
+        boolean any = false;
+        long now = 0;
+        for (int i = 0; i < lanes; i++) {
+            if (read[i] == tail) {
+                if (!any) {
+                    now = System.nanoTime();
+                    any = true;
+                }
+                pendingSinceNanos[i] = now;
+            }
+        }
+        return any;
+    }
+
+    private boolean anyLaneDueBySize() {
+        for (int i = 0; i < lanes; i++) {
+            long unreadBytes = appendedBytes - readBytes[i];
+            if (tail - read[i] >= wakeCount[i] || unreadBytes >= wakeBytes[i] || unreadBytes * 2 >= capacityBytes) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Blocks until lane {@code lane} has lines due — a full batch, its interval passed, a flush
+     * asked for them, or the buffer is closing — then moves up to {@code max} of them into
+     * {@code dst} from {@code offset}.
+     *
+     * @return how many lines were taken; 0 when {@link #stop()} was called and nothing is left
+     */
+    public int awaitDue(int lane, LogRecord[] dst, int offset, int max, long intervalNanos)
+            throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                long unread = tail - read[lane];
+                if (unread > 0) {
+                    long waited = System.nanoTime() - pendingSinceNanos[lane];
+                    boolean due = closed || stopping
+                            || flushTarget > read[lane]
+                            || unread >= wakeCount[lane]
+                            || appendedBytes - readBytes[lane] >= wakeBytes[lane]
+                            || (appendedBytes - readBytes[lane]) * 2 >= capacityBytes
+                            || writersWaiting > 0
+                            || waited >= intervalNanos;
+                    if (due) {
+                        return takeInto(lane, dst, offset, max);
+                    }
+                    awaitLaneWake(intervalNanos - waited);
+                } else {
+                    if (stopping) {
+                        return 0;
+                    }
+                    awaitLaneWake(IDLE_WAIT_NANOS);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves up to {@code max} unread lines of {@code lane} into {@code dst} from {@code offset} without waiting. */
+    public int poll(int lane, LogRecord[] dst, int offset, int max) {
+        lock.lock();
+        try {
+            return takeInto(lane, dst, offset, max);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int takeInto(int lane, LogRecord[] dst, int offset, int max) {
+        long unread = tail - read[lane];
+        int n = (int) Math.min(unread, max);
+        long s = read[lane];
+        long bytes = 0;
+        int mask = ring.length - 1;
+        for (int i = 0; i < n; i++) {
+            LogRecord r = ring[(int) ((s + i) & mask)];
+            dst[offset + i] = r;
+            bytes += cost(r);
+        }
+        read[lane] = s + n;
+        readBytes[lane] += bytes;
+        if (read[lane] == tail) {
+            pendingSinceNanos[lane] = 0;
+        }
+        return n;
+    }
+
+    private void awaitLaneWake(long nanos) throws InterruptedException {
+        lanesWaiting++;
+        try {
+            laneWake.awaitNanos(Math.max(nanos, 1));
+        } finally {
+            lanesWaiting--;
+        }
+    }
+
+    /** The sequence number of the next line {@code lane} will take. */
+    public long readPosition(int lane) {
+        lock.lock();
+        try {
+            return read[lane];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Marks every line of {@code lane} below {@code seq} settled (delivered or given up) and frees
+     * what every lane has settled.
+     */
+    public void settle(int lane, long seq) {
+        lock.lock();
+        try {
+            if (seq <= settled[lane]) {
+                return;
+            }
+            settled[lane] = seq;
+            long min = settled[0];
+            for (int i = 1; i < lanes; i++) {
+                min = Math.min(min, settled[i]);
+            }
+            if (min > head) {
+                int mask = ring.length - 1;
+                for (long s = head; s < min; s++) {
+                    int idx = (int) (s & mask);
+                    usedBytes -= cost(ring[idx]);
+                    ring[idx] = null;
+                }
+                head = min;
+                overflowing = false;
+                spaceFreed.signalAll();
+            }
+            settledAdvanced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks every lane to send what was accepted so far without waiting for its interval. @return the flush target */
+    public long requestFlush() {
+        lock.lock();
+        try {
+            flushTarget = Math.max(flushTarget, tail);
+            flushGeneration++;
+            laneWake.signalAll();
+            return tail;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A counter that moves on every {@link #requestFlush()}, so a lane in backoff can notice one. */
+    public long flushGeneration() {
+        lock.lock();
+        try {
+            return flushGeneration;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code nanos} for a flush request newer than {@code generation} or a stop; used
+     * for retry backoff so a flush can cut it short.
+     *
+     * @return {@code true} when woken by a flush or stop, {@code false} when the time ran out
+     */
+    public boolean awaitFlushOrStop(long generation, long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (flushGeneration == generation && !stopping) {
+                if (left <= 0) {
+                    return false;
+                }
+                lanesWaiting++;
+                try {
+                    left = laneWake.awaitNanos(left);
+                } finally {
+                    lanesWaiting--;
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code nanos} unless {@link #stop()} is called; for waits a flush must not cut short. */
+    public void awaitStop(long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (!stopping && left > 0) {
+                left = settledAdvanced.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until every lane has settled every line below {@code target}, or until {@code deadlineNanos}.
+     *
+     * @return lines below {@code target} each lane has not settled
+     */
+    public long[] awaitSettled(long target, long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                boolean all = true;
+                for (int i = 0; i < lanes; i++) {
+                    if (settled[i] < target) {
+                        all = false;
+                        break;
+                    }
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (all || left <= 0) {
+                    long[] pending = new long[lanes];
+                    for (int i = 0; i < lanes; i++) {
+                        pending[i] = Math.max(0, target - settled[i]);
+                    }
+                    return pending;
+                }
+                settledAdvanced.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses new lines from now on (they are counted as dropped) and makes everything buffered due. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            laneWake.signalAll();
+            spaceFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tells lanes to stop taking lines and to leave their waits. */
+    public void stop() {
+        lock.lock();
+        try {
+            closed = true;
+            stopping = true;
+            laneWake.signalAll();
+            spaceFreed.signalAll();
+            settledAdvanced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether new lines are refused. */
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isStopping() {
+        lock.lock();
+        try {
+            return stopping;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The sequence number the next accepted line will get. */
+    public long tail() {
+        lock.lock();
+        try {
+            return tail;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lines {@code lane} has accepted but not settled. */
+    public long pending(int lane) {
+        lock.lock();
+        try {
+            return tail - settled[lane];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Intake figures: accepted, dropped (overflow), dropped (closed), used bytes. */
+    public long[] intakeCounters() {
+        lock.lock();
+        try {
+            return new long[] {accepted, droppedOverflow, droppedClosed, usedBytes};
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long capacityBytes() {
+        return capacityBytes;
+    }
+}

@@ -1,0 +1,14 @@
+package io.firetap.core.pipeline;
+
+/** What the buffer does with a line that arrives when it is full. */
+public enum OverflowPolicy {
+    /**
+     * Hold the writer until space frees up (back-pressure reaches the function's stdout), but no
+     * longer than the configured bound per overflow episode: when a wait runs out, lines are
+     * dropped and counted, without further waits, until the sink frees space again. So a slow
+     * sink slows the function down a little; a dead one never hangs it.
+     */
+    BLOCK,
+    /** Drop the new line at once and count it. The function is never slowed down. */
+    DROP
+}

@@ -1,0 +1,310 @@
+package io.firetap.core.pipeline;
+
+import io.firetap.core.FunctionMetadata;
+import io.firetap.core.LogRecord;
+import io.firetap.core.config.Settings;
+import io.firetap.core.config.Sizes;
+import io.firetap.core.internal.Lane;
+import io.firetap.core.internal.LossReporter;
+import io.firetap.core.internal.RecordBuffer;
+import io.firetap.core.sink.Sink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * firetap's shipping pipeline: a bounded buffer in front of one worker per sink.
+ *
+ * <p>What it guarantees:
+ * <ul>
+ *   <li>Memory is bounded by {@link PipelineConfig#bufferBytes()}; a full buffer blocks writers
+ *       (bounded) or drops, per {@link OverflowPolicy}, and every dropped line is counted.</li>
+ *   <li>Each sink gets batches within its {@link io.firetap.core.sink.SinkLimits}; a batch leaves
+ *       when it is full, when its oldest line has waited {@link PipelineConfig#flushInterval()}, or
+ *       on {@link #flush}. One batch per sink is in flight at a time, so lines keep their order.</li>
+ *   <li>Entries a sink reports as retryable failures are sent again alone, with exponential
+ *       backoff and full jitter; entries it rejects for good are counted and reported.</li>
+ *   <li>Every wait is bounded: {@link #flush} and {@link #shutdown} return by their deadline and
+ *       say what is still pending.</li>
+ *   <li>No line is lost without a counter in {@link #counters()} and a rate-limited log line that
+ *       says how many and why.</li>
+ * </ul>
+ */
+public final class ShippingPipeline implements Intake, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShippingPipeline.class);
+    private static final long LOSS_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Share of a shutdown's time kept for the sinks' own shutdown. */
+    private static final double SINK_SHUTDOWN_SHARE = 0.1;
+
+    private final PipelineConfig config;
+    private final List<Sink> sinks;
+    private final RecordBuffer buffer;
+    private final List<Lane> lanes = new ArrayList<>();
+    private final LossReporter losses;
+    private final String overflowReason;
+    private final String closedReason = "offered after shutdown began";
+
+    private final ReentrantLock shutdownLock = new ReentrantLock();
+    private FlushResult shutdownResult;
+
+    private ShippingPipeline(Builder b) {
+        this.config = b.config;
+        this.sinks = List.copyOf(b.sinks);
+        this.losses = new LossReporter(LOG, LOSS_REPORT_INTERVAL_NANOS);
+        this.buffer = new RecordBuffer(config.bufferBytes(), config.overflow(), config.blockTimeout().toNanos(),
+                sinks.size());
+        this.overflowReason = "buffer full (" + PipelineConfig.BUFFER_BYTES + "=" + Sizes.format(config.bufferBytes())
+                + ", " + PipelineConfig.OVERFLOW + "=" + Settings.spelling(config.overflow()) + ")";
+        for (int i = 0; i < sinks.size(); i++) {
+            lanes.add(new Lane(i, sinks.get(i), buffer, config, b.function, losses));
+        }
+        lanes.forEach(Lane::start);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A pipeline configured from {@code settings} (see {@link PipelineConfig#from}) shipping to {@code sinks}. */
+    public static ShippingPipeline create(Settings settings, List<Sink> sinks) {
+        return builder().config(PipelineConfig.from(settings)).function(FunctionMetadata.from(settings))
+                .sinks(sinks).build();
+    }
+
+    @Override
+    public boolean offer(LogRecord record) {
+        return offerAll(List.of(Objects.requireNonNull(record, "record"))) == 1;
+    }
+
+    @Override
+    public int offerAll(List<LogRecord> records) {
+        int accepted = buffer.offerAll(records);
+        if (accepted < records.size()) {
+            reportRefused(records.size() - accepted);
+        }
+        return accepted;
+    }
+
+    private void reportRefused(int refused) {
+        // The buffer knows whether it refused because it is full or because it is closed.
+        if (buffer.isClosed()) {
+            losses.add(closedReason, refused);
+        } else {
+            losses.add(overflowReason, refused);
+        }
+    }
+
+    /** Asks every sink's worker to send what was accepted so far now, without waiting for it. */
+    public void requestFlush() {
+        buffer.requestFlush();
+    }
+
+    /**
+     * Sends everything accepted before this call and waits until every sink has settled it
+     * (delivered, or rejected and counted) or {@code timeout} has passed — whichever comes first.
+     * Lines not settled by then stay buffered and go out later.
+     */
+    public FlushResult flush(Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + Math.max(0, timeout.toNanos());
+        long target = buffer.requestFlush();
+        long[] pending = awaitSettled(target, deadline);
+        losses.report();
+        if (allZero(pending)) {
+            flushSinks(deadline);
+        }
+        return result(pending, start);
+    }
+
+    /**
+     * Stops accepting lines, delivers what is buffered until shortly before {@code timeout} runs out,
+     * counts and reports what could not be delivered, and shuts the sinks down. Idempotent: later
+     * calls wait for the first and return its result.
+     */
+    public FlushResult shutdown(Duration timeout) {
+        shutdownLock.lock();
+        try {
+            if (shutdownResult == null) {
+                shutdownResult = doShutdown(timeout);
+            }
+            return shutdownResult;
+        } finally {
+            shutdownLock.unlock();
+        }
+    }
+
+    private FlushResult doShutdown(Duration timeout) {
+        long start = System.nanoTime();
+        long total = Math.max(0, timeout.toNanos());
+        long deadline = start + total;
+        long flushDeadline = deadline - (long) (total * SINK_SHUTDOWN_SHARE);
+        buffer.close();
+        long target = buffer.requestFlush();
+        long[] pending = awaitSettled(target, flushDeadline);
+        for (Lane lane : lanes) {
+            lane.abandon();
+        }
+        buffer.stop();
+        for (Lane lane : lanes) {
+            try {
+                lane.awaitExit(deadline);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (int i = 0; i < lanes.size(); i++) {
+            long left = buffer.pending(i);
+            pending[i] = left;
+            lanes.get(i).expire(left);
+        }
+        losses.report();
+        shutdownSinks(deadline);
+        FlushResult result = result(pending, start);
+        if (!result.complete()) {
+            LOG.warn("shutdown left {} lines undelivered: {}", result.pendingLines(), result.pendingBySink());
+        }
+        return result;
+    }
+
+    private long[] awaitSettled(long target, long deadline) {
+        try {
+            return buffer.awaitSettled(target, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            long[] pending = new long[lanes.size()];
+            for (int i = 0; i < pending.length; i++) {
+                pending[i] = buffer.pending(i);
+            }
+            return pending;
+        }
+    }
+
+    private void flushSinks(long deadline) {
+        for (Sink sink : sinks) {
+            awaitBounded(sink.flush(), deadline, sink, "flush");
+        }
+    }
+
+    private void shutdownSinks(long deadline) {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (Sink sink : sinks) {
+            try {
+                futures.add(sink.shutdown());
+            } catch (RuntimeException e) {
+                LOG.warn("sink '{}' failed to shut down", sink.name(), e);
+                futures.add(CompletableFuture.completedFuture(null));
+            }
+        }
+        for (int i = 0; i < sinks.size(); i++) {
+            awaitBounded(futures.get(i), deadline, sinks.get(i), "shutdown");
+        }
+    }
+
+    private static void awaitBounded(CompletableFuture<Void> future, long deadline, Sink sink, String what) {
+        try {
+            future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("sink '{}' {} failed", sink.name(), what, e.getCause());
+        } catch (TimeoutException e) {
+            LOG.debug("sink '{}' {} still running at the deadline", sink.name(), what);
+        }
+    }
+
+    private FlushResult result(long[] pending, long start) {
+        Map<String, Long> bySink = new LinkedHashMap<>();
+        long max = 0;
+        for (int i = 0; i < pending.length; i++) {
+            bySink.merge(sinks.get(i).name(), pending[i], Long::sum);
+            max = Math.max(max, pending[i]);
+        }
+        return new FlushResult(max == 0, max, bySink, System.nanoTime() - start);
+    }
+
+    private static boolean allZero(long[] values) {
+        for (long v : values) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A snapshot of every counter. */
+    public PipelineCounters counters() {
+        long[] intake = buffer.intakeCounters();
+        List<SinkCounters> perSink = new ArrayList<>();
+        for (Lane lane : lanes) {
+            perSink.add(lane.counters());
+        }
+        return new PipelineCounters(intake[0], intake[1], intake[2], intake[3], buffer.capacityBytes(), perSink);
+    }
+
+    /** The sinks, in configuration order. */
+    public List<Sink> sinks() {
+        return sinks;
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    /** {@link #shutdown} with five seconds. */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Builds and starts a pipeline. Defaults are {@link PipelineConfig#defaults()}; sinks are required.
+     */
+    public static final class Builder {
+        private PipelineConfig config = PipelineConfig.defaults();
+        private FunctionMetadata function = new FunctionMetadata("", "", 0, "", "", "", "");
+        private final List<Sink> sinks = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder config(PipelineConfig value) {
+            this.config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        /** The function's metadata, for {@link LineFormat#JSON} envelopes. */
+        public Builder function(FunctionMetadata value) {
+            this.function = Objects.requireNonNull(value, "function");
+            return this;
+        }
+
+        public Builder sink(Sink sink) {
+            sinks.add(Objects.requireNonNull(sink, "sink"));
+            return this;
+        }
+
+        public Builder sinks(List<? extends Sink> list) {
+            list.forEach(this::sink);
+            return this;
+        }
+
+        /** Builds the pipeline and starts one worker per sink (each calls its sink's {@code start()}). */
+        public ShippingPipeline build() {
+            if (sinks.isEmpty()) {
+                throw new IllegalStateException("a pipeline needs at least one sink");
+            }
+            return new ShippingPipeline(this);
+        }
+    }
+}
