@@ -1,2 +1,0 @@
-/** JMH benchmarks of firetap's hot paths. */
-package io.firetap.bench;
