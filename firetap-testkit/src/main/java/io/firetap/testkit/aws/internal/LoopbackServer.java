@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ public final class LoopbackServer implements ConnectionGate, AutoCloseable {
     private final InetAddress address;
     private final HttpHandler handler;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition listeningAgain = lock.newCondition();
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private HttpServer server;
@@ -89,6 +91,23 @@ public final class LoopbackServer implements ConnectionGate, AutoCloseable {
         }
     }
 
+    /** Waits until the port listens (again); false if {@code timeout} passed first or the server closed. */
+    public boolean awaitListening(Duration timeout) throws InterruptedException {
+        long remaining = timeout.toNanos();
+        lock.lock();
+        try {
+            while (server == null) {
+                if (closed || remaining <= 0) {
+                    return false;
+                }
+                remaining = listeningAgain.awaitNanos(remaining);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void refuseFor(Duration duration) {
         lock.lock();
@@ -122,6 +141,7 @@ public final class LoopbackServer implements ConnectionGate, AutoCloseable {
             }
             try {
                 server = bind();
+                listeningAgain.signalAll();
             } catch (BindException e) {
                 // Another process may hold the port for a moment; keep the address clients were given.
                 LOG.warn("port {} is busy, trying again in {} ms", port, REBIND_RETRY.toMillis(), e);
@@ -142,6 +162,7 @@ public final class LoopbackServer implements ConnectionGate, AutoCloseable {
                 return;
             }
             closed = true;
+            listeningAgain.signalAll();
             if (reopening != null) {
                 reopening.cancel(false);
             }
