@@ -6,12 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The endpoint-wide record of refused calls, and the hook that tells an outside listener about
  * accepted records and violations as they happen (the standalone runner prints them).
  */
 public final class Journal {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Violation> violations = new ArrayList<>();
     private final Consumer<AcceptedRecord> onAccepted;
@@ -25,6 +28,9 @@ public final class Journal {
 
     /** Records a refused call, against its stream too when it named a known one ({@code ledger} may be {@code null}). */
     public void violation(Violation violation, StreamLedger ledger) {
+        if (onViolation != null) {
+            tell(onViolation, violation);
+        }
         lock.lock();
         try {
             violations.add(violation);
@@ -34,15 +40,24 @@ public final class Journal {
         if (ledger != null) {
             ledger.violated(violation);
         }
-        if (onViolation != null) {
-            onViolation.accept(violation);
-        }
     }
 
+    /** Tells the listener first, so whoever waits on the ledger knows the listener has seen the records too. */
     public void accepted(StreamLedger ledger, List<AcceptedRecord> batch, int failedEntries) {
-        ledger.accepted(batch, failedEntries);
         if (onAccepted != null) {
-            batch.forEach(onAccepted);
+            for (AcceptedRecord record : batch) {
+                tell(onAccepted, record);
+            }
+        }
+        ledger.accepted(batch, failedEntries);
+    }
+
+    private static <T> void tell(Consumer<T> listener, T event) {
+        try {
+            listener.accept(event);
+        } catch (RuntimeException e) {
+            // A broken listener must not turn an accepted call into a failed one.
+            LOG.warn("listener failed on {}", event, e);
         }
     }
 
