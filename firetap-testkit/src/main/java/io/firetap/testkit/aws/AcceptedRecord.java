@@ -18,6 +18,7 @@ public final class AcceptedRecord {
     private final String shardId;
     private final String id;
     private final Instant arrivedAt;
+    private final int lineCount;
 
     /**
      * @param service      the service that accepted it
@@ -37,6 +38,15 @@ public final class AcceptedRecord {
         this.shardId = shardId;
         this.id = Objects.requireNonNull(id, "id");
         this.arrivedAt = Objects.requireNonNull(arrivedAt, "arrivedAt");
+        this.lineCount = countLines(data);
+    }
+
+    /**
+     * Lines in the data: each {@code '\n'} ends one, and a non-empty tail without one counts as a
+     * line of its own (records are never joined across).
+     */
+    public int lineCount() {
+        return lineCount;
     }
 
     public AwsService service() {
@@ -88,6 +98,16 @@ public final class AcceptedRecord {
     /** A read-only view of the data bytes, without a copy. */
     public ByteBuffer dataBuffer() {
         return ByteBuffer.wrap(data).asReadOnlyBuffer();
+    }
+
+    private static int countLines(byte[] data) {
+        int n = 0;
+        for (byte b : data) {
+            if (b == '\n') {
+                n++;
+            }
+        }
+        return data.length > 0 && data[data.length - 1] != '\n' ? n + 1 : n;
     }
 
     @Override

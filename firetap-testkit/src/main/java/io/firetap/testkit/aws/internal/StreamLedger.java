@@ -75,7 +75,7 @@ public final class StreamLedger {
         long billed = 0;
         long units = 0;
         for (AcceptedRecord record : batch) {
-            lines += countLines(record.dataBuffer());
+            lines += record.lineCount();
             bytes += record.size();
             if (service == AwsService.FIREHOSE) {
                 billed += Billing.firehoseBilledBytes(record.size());
@@ -177,24 +177,6 @@ public final class StreamLedger {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Lines in one record: each {@code '\n'} ends one, and a non-empty tail without one counts as
-     * a line of its own, since records are never joined across.
-     */
-    static long countLines(ByteBuffer data) {
-        long n = 0;
-        int limit = data.limit();
-        for (int i = data.position(); i < limit; i++) {
-            if (data.get(i) == '\n') {
-                n++;
-            }
-        }
-        if (limit > data.position() && data.get(limit - 1) != '\n') {
-            n++;
-        }
-        return n;
     }
 
     static void splitLines(ByteBuffer data, List<byte[]> out) {

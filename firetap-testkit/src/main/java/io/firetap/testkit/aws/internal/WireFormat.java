@@ -2,12 +2,13 @@ package io.firetap.testkit.aws.internal;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,19 +26,23 @@ public enum WireFormat {
     JSON("application/x-amz-json-1.1") {
         @Override
         public Map<String, Object> decode(byte[] body) {
-            JsonElement root;
-            try {
-                root = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
-            } catch (JsonParseException e) {
-                throw new MalformedBodyException("body is not valid JSON: " + e.getMessage(), e);
-            }
-            if (root.isJsonNull() && body.length == 0) {
+            if (body.length == 0) {
                 return new LinkedHashMap<>();
             }
-            if (!root.isJsonObject()) {
-                throw new MalformedBodyException("body is not a JSON object");
+            // Streams over the bytes: a 4 MiB batch is ~5.6 MB of JSON, too much to copy into a String and a tree.
+            try (JsonReader reader = new JsonReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+                reader.setStrictness(Strictness.STRICT);
+                if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+                    throw new MalformedBodyException("body is not a JSON object");
+                }
+                Map<String, Object> root = object(reader);
+                if (reader.peek() != JsonToken.END_DOCUMENT) {
+                    throw new MalformedBodyException("body has content after its JSON object");
+                }
+                return root;
+            } catch (IOException | IllegalStateException | NumberFormatException e) {
+                throw new MalformedBodyException("body is not valid JSON: " + e.getMessage(), e);
             }
-            return object(root.getAsJsonObject());
         }
 
         @Override
@@ -149,36 +154,39 @@ public enum WireFormat {
         return out;
     }
 
-    private static Map<String, Object> object(JsonObject json) {
+    private static Map<String, Object> object(JsonReader reader) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> e : json.entrySet()) {
-            out.put(e.getKey(), value(e.getValue()));
+        reader.beginObject();
+        while (reader.hasNext()) {
+            out.put(reader.nextName(), value(reader));
         }
+        reader.endObject();
         return out;
     }
 
-    private static Object value(JsonElement element) {
-        if (element == null || element.isJsonNull()) {
-            return null;
+    private static Object value(JsonReader reader) throws IOException {
+        switch (reader.peek()) {
+            case BEGIN_OBJECT:
+                return object(reader);
+            case BEGIN_ARRAY:
+                List<Object> list = new ArrayList<>();
+                reader.beginArray();
+                while (reader.hasNext()) {
+                    list.add(value(reader));
+                }
+                reader.endArray();
+                return list;
+            case STRING:
+                return reader.nextString();
+            case NUMBER:
+                return new BigDecimal(reader.nextString());
+            case BOOLEAN:
+                return reader.nextBoolean();
+            case NULL:
+                reader.nextNull();
+                return null;
+            default:
+                throw new MalformedBodyException("unexpected JSON token " + reader.peek());
         }
-        if (element.isJsonObject()) {
-            return object(element.getAsJsonObject());
-        }
-        if (element.isJsonArray()) {
-            JsonArray array = element.getAsJsonArray();
-            List<Object> out = new ArrayList<>(array.size());
-            for (JsonElement item : array) {
-                out.add(value(item));
-            }
-            return out;
-        }
-        JsonPrimitive primitive = element.getAsJsonPrimitive();
-        if (primitive.isBoolean()) {
-            return primitive.getAsBoolean();
-        }
-        if (primitive.isNumber()) {
-            return primitive.getAsBigDecimal();
-        }
-        return primitive.getAsString();
     }
 }
