@@ -114,13 +114,23 @@ public final class AwsEndpoint implements AutoCloseable {
         return this;
     }
 
-    /** {@code http://127.0.0.1:<port>}: what to give {@code endpointOverride} or {@code AWS_ENDPOINT_URL*}. */
+    /**
+     * {@code http://127.0.0.1:<port>}: what to give {@code endpointOverride} or {@code AWS_ENDPOINT_URL*}.
+     * It stays the same for the endpoint's life, refusal windows included.
+     *
+     * @throws IllegalStateException before {@link #start()} when the port is to be picked
+     */
     public URI endpointUri() {
-        return URI.create("http://" + hostLiteral(server.address()) + ":" + server.port());
+        return URI.create("http://" + hostLiteral(server.address()) + ":" + port());
     }
 
+    /** @throws IllegalStateException before {@link #start()} when the port is to be picked */
     public int port() {
-        return server.port();
+        int port = server.port();
+        if (port == 0) {
+            throw new IllegalStateException("the port is picked by start(); call it first");
+        }
+        return port;
     }
 
     /** The faults injected into valid calls, for both services. */
@@ -171,7 +181,7 @@ public final class AwsEndpoint implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AwsEndpoint{" + endpointUri() + ", firehose=" + deliveryStreams.keySet() + ", kinesis=" + dataStreams.keySet() + "}";
+        return "AwsEndpoint{port " + server.port() + ", firehose=" + deliveryStreams.keySet() + ", kinesis=" + dataStreams.keySet() + "}";
     }
 
     private static AcceptedStream hosted(Map<String, AcceptedStream> streams, String name, String kind) {

@@ -132,6 +132,7 @@ class AwsEndpointTest {
     @Test
     void lifecycleIsCleanAndIdempotent() {
         AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").build();
+        assertThatThrownBy(aws::endpointUri).isInstanceOf(IllegalStateException.class);
         aws.start();
         aws.start();
         URI uri = aws.endpointUri();
