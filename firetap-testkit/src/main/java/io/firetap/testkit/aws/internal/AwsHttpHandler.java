@@ -1,0 +1,181 @@
+package io.firetap.testkit.aws.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.firetap.testkit.aws.AwsService;
+import io.firetap.testkit.aws.Violation;
+import io.firetap.testkit.fault.CallFault;
+import io.firetap.testkit.fault.FaultKind;
+import io.firetap.testkit.fault.Faults;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AWS JSON 1.1 / CBOR 1.1 front door: dispatches on {@code X-Amz-Target}, answers in the
+ * encoding the request used, and applies the injected faults to calls that passed validation.
+ * Signatures are accepted whatever they are. A call that breaks a rule is always answered with
+ * the service's error (and recorded), whatever faults are on: the service validates first.
+ */
+public final class AwsHttpHandler implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AwsHttpHandler.class);
+    private final Map<String, Operation> operations = new HashMap<>();
+    private final Map<WireFormat, LongAdder> callsByFormat = new EnumMap<>(WireFormat.class);
+    private final Faults faults;
+    private final Journal journal;
+    private final Clock clock;
+
+    public AwsHttpHandler(FirehoseService firehose, KinesisService kinesis, Faults faults, Journal journal, Clock clock) {
+        firehose.operations().forEach((name, op) -> operations.put(AwsService.FIREHOSE.targetPrefix() + "." + name, op));
+        kinesis.operations().forEach((name, op) -> operations.put(AwsService.KINESIS.targetPrefix() + "." + name, op));
+        this.faults = faults;
+        this.journal = journal;
+        this.clock = clock;
+        for (WireFormat format : WireFormat.values()) {
+            callsByFormat.put(format, new LongAdder());
+        }
+    }
+
+    /** AWS calls received in {@code format}, whatever their outcome. */
+    public long calls(WireFormat format) {
+        return callsByFormat.get(format).sum();
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try {
+            Instant arrival = clock.instant();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if ("GET".equals(exchange.getRequestMethod())) {
+                // Lets people and scripts see the endpoint is up without an AWS client.
+                send(exchange, 200, "text/plain; charset=utf-8", "firetap AWS endpoint: Firehose and Kinesis\n".getBytes(StandardCharsets.UTF_8), null);
+                return;
+            }
+            WireFormat format = WireFormat.ofContentType(exchange.getRequestHeaders().getFirst("Content-Type"));
+            callsByFormat.get(format).increment();
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            Operation operation = target == null ? null : operations.get(target);
+            if (operation == null) {
+                ServiceError error = new ServiceError(400, "UnknownOperationException",
+                        target == null ? "Missing X-Amz-Target header" : "Unknown operation " + target);
+                journal.violation(new Violation(arrival, serviceOf(target), operationOf(target), null, error.code(), error.getMessage()), null);
+                sendError(exchange, format, error);
+                return;
+            }
+            Map<String, Object> request;
+            try {
+                request = format.decode(body);
+            } catch (MalformedBodyException e) {
+                ServiceError error = ServiceError.serialization(e.getMessage());
+                journal.violation(new Violation(arrival, serviceOf(target), operationOf(target), null, error.code(), error.getMessage()), null);
+                sendError(exchange, format, error);
+                return;
+            }
+            PreparedCall call;
+            try {
+                call = operation.prepare(request, format);
+            } catch (ServiceError refused) {
+                sendError(exchange, format, refused);
+                return;
+            }
+            answer(exchange, format, call, faults.nextCall(), arrival);
+        } catch (IOException e) {
+            // The client went away mid-call: there is no one to answer.
+            exchange.close();
+        } catch (RuntimeException e) {
+            LOG.error("endpoint bug while handling {}", exchange.getRequestHeaders().getFirst("X-Amz-Target"), e);
+            try {
+                sendError(exchange, WireFormat.ofContentType(exchange.getRequestHeaders().getFirst("Content-Type")),
+                        new ServiceError(500, "InternalFailure", "firetap endpoint failure: " + e));
+            } catch (IOException | RuntimeException unanswerable) {
+                exchange.close();
+            }
+        }
+    }
+
+    private void answer(HttpExchange exchange, WireFormat format, PreparedCall call, CallFault fault, Instant arrival)
+            throws IOException {
+        if (!fault.latency().isZero() && !pause(fault.latency().toNanos())) {
+            exchange.close();
+            return;
+        }
+        FaultKind failure = fault.failure();
+        if (failure == FaultKind.CONNECTION_RESET) {
+            // Closing before any response header makes the server drop the connection.
+            exchange.close();
+            return;
+        }
+        if (failure != null && failure != FaultKind.RESPONSE_LOST) {
+            sendError(exchange, format, call.fault(failure));
+            return;
+        }
+        Map<String, Object> response;
+        try {
+            response = call.commit(faults, arrival);
+        } catch (ServiceError entryFault) {
+            sendError(exchange, format, entryFault);
+            return;
+        }
+        if (failure == FaultKind.RESPONSE_LOST) {
+            exchange.close();
+            return;
+        }
+        send(exchange, 200, format.contentType(), format.encode(response), null);
+    }
+
+    private static boolean pause(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sendError(HttpExchange exchange, WireFormat format, ServiceError error) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("__type", error.code());
+        body.put("message", error.getMessage());
+        send(exchange, error.status(), format.contentType(), format.encode(body), error.code());
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body, String errorType)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        if (errorType != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+        }
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static AwsService serviceOf(String target) {
+        if (target != null) {
+            for (AwsService service : AwsService.values()) {
+                if (target.startsWith(service.targetPrefix() + ".")) {
+                    return service;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String operationOf(String target) {
+        return target == null || target.indexOf('.') < 0 ? null : target.substring(target.indexOf('.') + 1);
+    }
+}

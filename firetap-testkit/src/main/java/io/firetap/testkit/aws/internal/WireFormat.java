@@ -1,0 +1,192 @@
+package io.firetap.testkit.aws.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The two body encodings of the AWS JSON 1.1 and CBOR 1.1 protocols, over one value model:
+ * maps, lists, strings, numbers, booleans, null and blobs. A blob travels as base64 text in
+ * JSON and as a CBOR byte string; {@link #blob} hides the difference.
+ */
+public enum WireFormat {
+    JSON("application/x-amz-json-1.1") {
+        @Override
+        public Map<String, Object> decode(byte[] body) {
+            if (body.length == 0) {
+                return new LinkedHashMap<>();
+            }
+            // Streams over the bytes: a 4 MiB batch is ~5.6 MB of JSON, too much to copy into a String and a tree.
+            try (JsonReader reader = new JsonReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+                reader.setStrictness(Strictness.STRICT);
+                if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+                    throw new MalformedBodyException("body is not a JSON object");
+                }
+                Map<String, Object> root = object(reader);
+                if (reader.peek() != JsonToken.END_DOCUMENT) {
+                    throw new MalformedBodyException("body has content after its JSON object");
+                }
+                return root;
+            } catch (IOException | IllegalStateException | NumberFormatException e) {
+                throw new MalformedBodyException("body is not valid JSON: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public byte[] encode(Map<String, Object> body) {
+            return GSON.toJson(body).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public byte[] blob(Object value) {
+            if (value instanceof String text) {
+                try {
+                    return Base64.getDecoder().decode(text);
+                } catch (IllegalArgumentException e) {
+                    throw new MalformedBodyException("blob is not valid base64: " + e.getMessage(), e);
+                }
+            }
+            throw new MalformedBodyException("blob must be a base64 string, was " + kind(value));
+        }
+    },
+
+    CBOR("application/x-amz-cbor-1.1") {
+        @Override
+        public Map<String, Object> decode(byte[] body) {
+            if (body.length == 0) {
+                return new LinkedHashMap<>();
+            }
+            Object root = Cbor.decode(body);
+            if (!(root instanceof Map<?, ?> map)) {
+                throw new MalformedBodyException("CBOR body is not a map");
+            }
+            return stringKeys(map);
+        }
+
+        @Override
+        public byte[] encode(Map<String, Object> body) {
+            return Cbor.encode(body);
+        }
+
+        @Override
+        public byte[] blob(Object value) {
+            if (value instanceof byte[] bytes) {
+                return bytes;
+            }
+            throw new MalformedBodyException("blob must be a CBOR byte string, was " + kind(value));
+        }
+    };
+
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+
+    private final String contentType;
+
+    WireFormat(String contentType) {
+        this.contentType = contentType;
+    }
+
+    /** The request body as a map of member names to values. */
+    public abstract Map<String, Object> decode(byte[] body);
+
+    /** A response body in this encoding; {@code byte[]} values become blobs. */
+    public abstract byte[] encode(Map<String, Object> body);
+
+    /** The bytes of a blob member as this encoding carries it. */
+    public abstract byte[] blob(Object value);
+
+    public String contentType() {
+        return contentType;
+    }
+
+    /** The encoding a request used, by its Content-Type; anything not CBOR is read as JSON, as the services do. */
+    public static WireFormat ofContentType(String contentType) {
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("cbor")) {
+            return CBOR;
+        }
+        return JSON;
+    }
+
+    static String kind(Object value) {
+        return value == null ? "null" : value.getClass().getSimpleName();
+    }
+
+    private static Map<String, Object> stringKeys(Map<?, ?> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                throw new MalformedBodyException("CBOR map key is not a text string: " + kind(e.getKey()));
+            }
+            Object value = e.getValue();
+            if (value instanceof Map<?, ?> nested) {
+                value = stringKeys(nested);
+            } else if (value instanceof List<?> list) {
+                value = stringKeyLists(list);
+            }
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    private static List<Object> stringKeyLists(List<?> list) {
+        List<Object> out = new ArrayList<>(list.size());
+        for (Object element : list) {
+            if (element instanceof Map<?, ?> nested) {
+                out.add(stringKeys(nested));
+            } else if (element instanceof List<?> inner) {
+                out.add(stringKeyLists(inner));
+            } else {
+                out.add(element);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> object(JsonReader reader) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        reader.beginObject();
+        while (reader.hasNext()) {
+            out.put(reader.nextName(), value(reader));
+        }
+        reader.endObject();
+        return out;
+    }
+
+    private static Object value(JsonReader reader) throws IOException {
+        switch (reader.peek()) {
+            case BEGIN_OBJECT:
+                return object(reader);
+            case BEGIN_ARRAY:
+                List<Object> list = new ArrayList<>();
+                reader.beginArray();
+                while (reader.hasNext()) {
+                    list.add(value(reader));
+                }
+                reader.endArray();
+                return list;
+            case STRING:
+                return reader.nextString();
+            case NUMBER:
+                return new BigDecimal(reader.nextString());
+            case BOOLEAN:
+                return reader.nextBoolean();
+            case NULL:
+                reader.nextNull();
+                return null;
+            default:
+                throw new MalformedBodyException("unexpected JSON token " + reader.peek());
+        }
+    }
+}
