@@ -65,6 +65,16 @@ public final class JsonStderrServiceProvider implements SLF4JServiceProvider {
         return REQUESTED_API_VERSION;
     }
 
+    /**
+     * Whether {@code line} has the shape of one of these diagnostics. Lambda's Telemetry API hands an
+     * extension's stderr back as {@code extension} records; this lets the listener keep firetap's own
+     * diagnostics out of the pipeline they describe.
+     */
+    public static boolean looksLikeDiagnostic(String line) {
+        // {"time":"<24 characters>","level":"
+        return line.length() > 46 && line.startsWith("{\"time\":\"") && line.startsWith("\",\"level\":\"", 33);
+    }
+
     /** Changes the threshold at run time (tests, or a future configuration reload). */
     public static void setLevel(ILoggerFactory factory, LogLevel level) {
         if (factory instanceof JsonStderrLoggerFactory f) {
