@@ -36,6 +36,13 @@ import java.util.Objects;
 public final class ExtensionsApiClient {
     /** The variable Lambda sets to the API's {@code host:port}. */
     public static final String RUNTIME_API_VARIABLE = "AWS_LAMBDA_RUNTIME_API";
+    /**
+     * The system property the launcher sets to its own file name ({@code -Dfiretap.extension.name=$(basename "$0")}):
+     * Lambda only accepts a registration under the name of the file in {@code /opt/extensions}.
+     */
+    public static final String NAME_PROPERTY = "firetap.extension.name";
+    /** The name when the launcher does not say: the layer's launcher is {@code extensions/firetap}. */
+    public static final String DEFAULT_NAME = "firetap";
     /** Default bound of every call but {@code next}. */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
     /** Telemetry API schema version firetap speaks. */
@@ -82,6 +89,12 @@ public final class ExtensionsApiClient {
         } catch (IllegalArgumentException e) {
             throw ConfigException.invalid(RUNTIME_API_VARIABLE, hostPort, "host:port, such as 127.0.0.1:9001");
         }
+    }
+
+    /** The name to register under: {@value #NAME_PROPERTY}, else {@value #DEFAULT_NAME}. */
+    public static String extensionName() {
+        String name = System.getProperty(NAME_PROPERTY, "").trim();
+        return name.isEmpty() ? DEFAULT_NAME : name;
     }
 
     /** The bound of every call but {@link #next()}. */

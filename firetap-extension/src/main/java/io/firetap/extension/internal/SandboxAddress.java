@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -61,18 +60,46 @@ public record SandboxAddress(InetAddress bindAddress, String uriHost) {
         } catch (IOException e) {
             return null;
         }
-        for (String line : text.split("\n")) {
-            int hash = line.indexOf('#');
-            String[] fields = (hash >= 0 ? line.substring(0, hash) : line).trim().split("\\s+");
-            if (fields.length < 2) {
-                continue;
+        // Plain loops, no regex or lambdas: this runs on the cold-start path, where their first use is costly.
+        int lineStart = 0;
+        while (lineStart < text.length()) {
+            int lineEnd = text.indexOf('\n', lineStart);
+            if (lineEnd < 0) {
+                lineEnd = text.length();
             }
-            for (int i = 1; i < fields.length; i++) {
-                if (fields[i].toLowerCase(Locale.ROOT).equals(name)) {
-                    InetAddress a = literal(fields[0]);
-                    if (a != null) {
-                        return a;
-                    }
+            int hash = text.indexOf('#', lineStart);
+            int end = hash >= 0 && hash < lineEnd ? hash : lineEnd;
+            InetAddress found = matchLine(text, lineStart, end, name);
+            if (found != null) {
+                return found;
+            }
+            lineStart = lineEnd + 1;
+        }
+        return null;
+    }
+
+    /** The address of one hosts line {@code text[from, to)} if it lists {@code name}. */
+    private static InetAddress matchLine(String text, int from, int to, String name) {
+        String address = null;
+        int i = from;
+        while (i < to) {
+            while (i < to && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < to && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (start == i) {
+                break;
+            }
+            String field = text.substring(start, i);
+            if (address == null) {
+                address = field;
+            } else if (field.equalsIgnoreCase(name)) {
+                InetAddress a = literal(address);
+                if (a != null) {
+                    return a;
                 }
             }
         }
@@ -86,22 +113,24 @@ public record SandboxAddress(InetAddress bindAddress, String uriHost) {
                 // With a ':' the JDK expects an IPv6 literal and never falls back to a lookup.
                 return InetAddress.getByName(text);
             }
-            String[] parts = text.split("\\.", -1);
-            if (parts.length != 4) {
-                return null;
-            }
             byte[] b = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+            int part = 0;
+            int value = 0;
+            int digits = 0;
+            for (int i = 0; i <= text.length(); i++) {
+                char c = i < text.length() ? text.charAt(i) : '.';
+                if (c >= '0' && c <= '9' && digits < 3) {
+                    value = value * 10 + (c - '0');
+                    digits++;
+                } else if (c == '.' && digits > 0 && value <= 255 && part < 4) {
+                    b[part++] = (byte) value;
+                    value = 0;
+                    digits = 0;
+                } else {
                     return null;
                 }
-                int v = Integer.parseInt(parts[i]);
-                if (v > 255) {
-                    return null;
-                }
-                b[i] = (byte) v;
             }
-            return InetAddress.getByAddress(b);
+            return part == 4 ? InetAddress.getByAddress(b) : null;
         } catch (UnknownHostException e) {
             return null;
         }

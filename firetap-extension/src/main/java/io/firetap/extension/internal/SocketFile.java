@@ -13,10 +13,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A listening UNIX-domain socket at a path, readable and writable by its owner only, from the first
@@ -30,7 +30,6 @@ import java.util.Set;
 public final class SocketFile implements AutoCloseable {
     private static final Set<PosixFilePermission> OWNER_RW =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path path;
     private final ServerSocketChannel channel;
@@ -77,8 +76,11 @@ public final class SocketFile implements AutoCloseable {
         var ownerOnly = PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ,
                 PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
         for (int attempt = 0; ; attempt++) {
-            // Short on purpose: the staged socket path must stay within the 107-byte limit.
-            String name = ".ft" + Integer.toHexString(0x1000000 | RANDOM.nextInt(0x1000000)).substring(1);
+            // Short on purpose: the staged socket path must stay within the 107-byte limit. Guessable is
+            // fine: mkdir fails on anything already there, so nobody can slip in a directory of theirs.
+            // (SecureRandom would cost tens of milliseconds of start-up.)
+            String name = ".ft" + Integer.toHexString(0x1000000 | ThreadLocalRandom.current().nextInt(0x1000000))
+                    .substring(1);
             try {
                 return Files.createDirectory(parent.resolve(name), ownerOnly);
             } catch (FileAlreadyExistsException e) {
