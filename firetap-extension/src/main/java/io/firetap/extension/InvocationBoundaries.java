@@ -57,10 +57,32 @@ public final class InvocationBoundaries {
 
     /** The event loop saw INVOKE for {@code requestId}; lines from plain socket clients are tagged with it. */
     public void invocationStarted(String requestId) {
-        currentRequestId = Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(requestId, "requestId");
+        lock.lock();
+        try {
+            currentRequestId = requestId;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** The request id of the invocation in progress, or {@code null} before the first INVOKE. */
+    /**
+     * The invocation {@code requestId} is over (its barrier passed): until the next INVOKE, lines from
+     * plain clients carry no request id. A later call for an older request changes nothing.
+     */
+    public void invocationFinished(String requestId) {
+        Objects.requireNonNull(requestId, "requestId");
+        lock.lock();
+        try {
+            if (requestId.equals(currentRequestId)) {
+                currentRequestId = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The request id of the invocation in progress, or {@code null} when none is. */
     public String currentRequestId() {
         return currentRequestId;
     }
@@ -126,6 +148,29 @@ public final class InvocationBoundaries {
         lock.lock();
         try {
             return wrapperConnections;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until a wrapper connection is open or {@code deadlineNanos} passes; {@code true} if one is.
+     * For a first invocation that may start before the wrapper has connected.
+     */
+    public boolean awaitWrapper(long deadlineNanos) {
+        lock.lock();
+        try {
+            while (wrapperConnections == 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return wrapperConnections > 0;
         } finally {
             lock.unlock();
         }

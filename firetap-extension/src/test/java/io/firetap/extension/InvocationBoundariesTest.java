@@ -68,6 +68,15 @@ class InvocationBoundariesTest {
     }
 
     @Test
+    void awaitWrapperWaitsForTheFirstConnection() throws Exception {
+        assertThat(b.awaitWrapper(System.nanoTime())).isFalse();
+        CompletableFuture<Boolean> f = CompletableFuture.supplyAsync(
+                () -> b.awaitWrapper(System.nanoTime() + TimeUnit.SECONDS.toNanos(30)));
+        b.wrapperAttached();
+        assertThat(f.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void onlyTheMostRecentMarksAreRemembered() {
         for (int i = 0; i <= InvocationBoundaries.REMEMBERED; i++) {
             b.mark(Marker.RUNTIME_DONE, "r" + i);
@@ -83,5 +92,9 @@ class InvocationBoundariesTest {
         b.invocationStarted("a");
         b.invocationStarted("b");
         assertThat(b.currentRequestId()).isEqualTo("b");
+        b.invocationFinished("a");
+        assertThat(b.currentRequestId()).isEqualTo("b");
+        b.invocationFinished("b");
+        assertThat(b.currentRequestId()).isNull();
     }
 }

@@ -45,10 +45,12 @@ class ReceiversIntoPipelineTest {
                 SocketReceiver receiver = SocketReceiver.start(dir.resolve("s.sock"), 1024, 8, pipeline, boundaries);
                 SocketChannel wrapper = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             wrapper.connect(UnixDomainSocketAddress.of(receiver.path()));
+            wrapper.write(ByteBuffer.wrap(Frames.PREFACE));
+            assertThat(boundaries.awaitWrapper(System.nanoTime() + TimeUnit.SECONDS.toNanos(10))).isTrue();
             List<String> expected = new ArrayList<>();
             for (int invocation = 1; invocation <= 5; invocation++) {
                 String id = "req-" + invocation;
-                Frames frames = invocation == 1 ? Frames.withPreface() : new Frames();
+                Frames frames = new Frames();
                 frames.start(id);
                 StringBuilder out = new StringBuilder();
                 for (int i = 0; i < 1000; i++) {

@@ -331,6 +331,31 @@ class SocketReceiverTest {
     }
 
     @Test
+    void randomGarbageNeverStopsTheReceiver() throws Exception {
+        start(64);
+        java.util.Random random = new java.util.Random(42);
+        for (int c = 0; c < 60; c++) {
+            byte[] junk = new byte[1 + random.nextInt(20_000)];
+            random.nextBytes(junk);
+            byte[] bytes = c % 2 == 0 ? join(Frames.PREFACE, junk) : junk;
+            try (SocketChannel ch = connect()) {
+                write(ch, bytes);
+            } catch (IOException e) {
+                // The receiver may close a framed connection on a bad header before all junk is written.
+            }
+        }
+        try (SocketChannel good = connect()) {
+            write(good, utf8("still serving\n"));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!intake.texts().contains("still serving") && System.nanoTime() < deadline) {
+            intake.awaitCount(intake.records().size() + 1, 1);
+        }
+        assertThat(intake.texts()).contains("still serving");
+        assertThat(receiver.stats().connections()).isEqualTo(61);
+    }
+
+    @Test
     void worksWithNetcat() throws Exception {
         Path nc = Path.of("/usr/bin/nc");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(nc), "netcat-openbsd is not installed");

@@ -13,8 +13,9 @@ import java.util.Objects;
 public final class Handover {
     private final Intake intake;
     private final List<LogRecord> lines = new ArrayList<>(256);
-    private long handed;
-    private long refused;
+    // Written by the owning thread only; volatile so counters can be read from elsewhere.
+    private volatile long handed;
+    private volatile long refused;
 
     public Handover(Intake intake) {
         this.intake = Objects.requireNonNull(intake, "intake");
