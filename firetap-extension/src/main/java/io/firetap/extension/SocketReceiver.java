@@ -1,0 +1,315 @@
+package io.firetap.extension;
+
+import io.firetap.core.pipeline.Intake;
+import io.firetap.extension.internal.Handover;
+import io.firetap.extension.internal.SocketConnection;
+import io.firetap.extension.internal.SocketFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The UNIX-socket receiver: accepts local clients on {@link ExtensionConfig#socketPath()} and hands
+ * every line they write to the {@link Intake}, following {@code docs/socket-protocol.md}.
+ *
+ * <p>What it guarantees:
+ * <ul>
+ *   <li>The socket file is owner-only ({@code rw-------}) from the moment it exists; a stale file is
+ *       replaced; the file is removed on {@link #close()} unless someone else has replaced it.</li>
+ *   <li>Plain clients ({@code printf 'hello\n' | nc -U …}) and the wrapper's framed protocol are both
+ *       served, by many clients at once ({@link ExtensionConfig#maxClients()} at a time; more wait in
+ *       the accept queue, losing nothing).</li>
+ *   <li>Bytes are delivered unchanged, in order per connection; an unfinished last line is delivered
+ *       when its client disconnects; a line longer than {@link ExtensionConfig#maxLineBytes()} is cut
+ *       into pieces of that size. Memory per connection is bounded by that size plus one chunk.</li>
+ *   <li>Garbage never stops the receiver: a protocol violation closes only that connection, after
+ *       delivering what came before it.</li>
+ *   <li>The wrapper's END(R) is marked on {@link InvocationBoundaries} after every line it sent before
+ *       END(R) was handed to the intake.</li>
+ * </ul>
+ *
+ * <p>One thread serves all connections with a selector; lines leave as slices of the buffers they
+ * were read into, many per {@link Intake#offerAll} call.
+ */
+public final class SocketReceiver implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketReceiver.class);
+    private static final int READ_BYTES = 64 * 1024;
+    private static final int BACKLOG = 128;
+    private static final long STOP_WAIT_MILLIS = 2_000;
+    /** At stop, at most this many reads (of {@value #READ_BYTES} bytes) per client are drained. */
+    private static final int DRAIN_READS = 64;
+
+    /**
+     * What the receiver has done so far.
+     *
+     * @param connections   connections accepted
+     * @param wrappers      of those, connections that identified as the wrapper
+     * @param bytes         bytes read
+     * @param lines         lines (and line pieces) handed to the intake
+     * @param refused       of those, lines the intake refused (it counted and reported them)
+     * @param protocolErrors connections closed for breaking the protocol
+     */
+    public record Stats(long connections, long wrappers, long bytes, long lines, long refused, long protocolErrors) {
+    }
+
+    private final SocketFile socket;
+    private final Selector selector;
+    private final Handover handover;
+    private final InvocationBoundaries boundaries;
+    private final int maxLineBytes;
+    private final int maxClients;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BYTES);
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<SelectionKey> open = new ArrayList<>();
+    private SelectionKey acceptKey;
+    private volatile boolean running = true;
+
+    // Written by the receiver thread only; read by anyone through stats().
+    private volatile long connections;
+    private volatile long wrappers;
+    private volatile long bytes;
+    private volatile long protocolErrors;
+
+    private SocketReceiver(SocketFile socket, Selector selector, Intake intake, InvocationBoundaries boundaries,
+            int maxLineBytes, int maxClients) {
+        this.socket = socket;
+        this.selector = selector;
+        this.handover = new Handover(intake);
+        this.boundaries = boundaries;
+        this.maxLineBytes = maxLineBytes;
+        this.maxClients = maxClients;
+        this.thread = new Thread(this::run, "firetap-socket");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Creates the socket and starts serving it.
+     *
+     * @throws IOException when the socket cannot be created (the message says where and why)
+     */
+    public static SocketReceiver start(ExtensionConfig config, Intake intake, InvocationBoundaries boundaries)
+            throws IOException {
+        return start(config.socketPath(), config.maxLineBytes(), config.maxClients(), intake, boundaries);
+    }
+
+    /** {@link #start(ExtensionConfig, Intake, InvocationBoundaries)} with explicit settings. */
+    public static SocketReceiver start(Path path, int maxLineBytes, int maxClients, Intake intake,
+            InvocationBoundaries boundaries) throws IOException {
+        Objects.requireNonNull(intake, "intake");
+        Objects.requireNonNull(boundaries, "boundaries");
+        if (maxLineBytes < 1 || maxClients < 1) {
+            throw new IllegalArgumentException("maxLineBytes and maxClients must be positive");
+        }
+        SocketFile socket = SocketFile.bind(path, BACKLOG);
+        Selector selector = null;
+        try {
+            selector = Selector.open();
+            ServerSocketChannel server = socket.channel();
+            server.configureBlocking(false);
+            SocketReceiver receiver = new SocketReceiver(socket, selector, intake, boundaries, maxLineBytes, maxClients);
+            receiver.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+            receiver.thread.start();
+            return receiver;
+        } catch (IOException | RuntimeException e) {
+            if (selector != null) {
+                selector.close();
+            }
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** The socket's path. */
+    public Path path() {
+        return socket.path();
+    }
+
+    /** A snapshot of the counters. */
+    public Stats stats() {
+        return new Stats(connections, wrappers, bytes, handover.handed(), handover.refused(), protocolErrors);
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                selector.select();
+                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        accept();
+                    } else if (key.isReadable()) {
+                        read(key);
+                    }
+                }
+            }
+        } catch (ClosedSelectorException e) {
+            // close() raced us: fall through to clean up.
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the socket receiver failed; local clients can no longer send lines", e);
+        } finally {
+            closeAll();
+            stopped.countDown();
+        }
+    }
+
+    private void accept() throws IOException {
+        while (open.size() < maxClients) {
+            SocketChannel client = socket.channel().accept();
+            if (client == null) {
+                return;
+            }
+            client.configureBlocking(false);
+            connections++;
+            SocketConnection connection = new SocketConnection(connections, maxLineBytes, handover, boundaries);
+            open.add(client.register(selector, SelectionKey.OP_READ, connection));
+        }
+        // Full: stop accepting; further clients wait in the kernel's queue until one leaves.
+        acceptKey.interestOps(0);
+        LOG.debug("{} socket clients connected, the limit; new ones wait", open.size());
+    }
+
+    private void read(SelectionKey key) {
+        SocketConnection connection = (SocketConnection) key.attachment();
+        SocketChannel channel = (SocketChannel) key.channel();
+        boolean wasWrapper = connection.isWrapper();
+        int n;
+        readBuffer.clear();
+        try {
+            n = channel.read(readBuffer);
+        } catch (IOException e) {
+            LOG.debug("socket client {} failed: {}", connection, e.toString());
+            n = -1;
+        }
+        long now = System.currentTimeMillis();
+        if (n < 0) {
+            connection.onEndOfStream(now);
+            handover.handOver();
+            closeClient(key);
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        bytes += n;
+        readBuffer.flip();
+        boolean ok = connection.onBytes(readBuffer, now);
+        if (!wasWrapper && connection.isWrapper()) {
+            wrappers++;
+        }
+        handover.handOver();
+        if (!ok) {
+            protocolErrors++;
+            closeClient(key);
+        }
+    }
+
+    /** At stop: clients that connected but were not accepted yet have written lines too. */
+    private void acceptWaiting() {
+        try {
+            for (int i = 0; i < BACKLOG; i++) {
+                SocketChannel client = socket.channel().accept();
+                if (client == null) {
+                    return;
+                }
+                client.configureBlocking(false);
+                connections++;
+                SocketConnection connection = new SocketConnection(connections, maxLineBytes, handover, boundaries);
+                open.add(client.register(selector, 0, connection));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("accepting waiting clients at stop failed: {}", e.toString());
+        }
+    }
+
+    /** Reads what a client has already written, bounded so a client that keeps writing cannot hold the stop. */
+    private void drain(SelectionKey key) {
+        for (int i = 0; i < DRAIN_READS && key.isValid(); i++) {
+            int before = open.size();
+            long read = bytes;
+            read(key);
+            if (bytes == read || open.size() != before) {
+                return;
+            }
+        }
+    }
+
+    private void closeClient(SelectionKey key) {
+        open.remove(key);
+        key.cancel();
+        try {
+            key.channel().close();
+        } catch (IOException e) {
+            LOG.debug("closing a socket client failed: {}", e.toString());
+        }
+        if (running && acceptKey.isValid() && acceptKey.interestOps() == 0) {
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    private void closeAll() {
+        acceptWaiting();
+        for (SelectionKey key : new ArrayList<>(open)) {
+            // A client still connected at stop: what it already wrote, down to its unfinished line,
+            // is delivered, not dropped.
+            drain(key);
+            if (key.isValid()) {
+                ((SocketConnection) key.attachment()).onEndOfStream(System.currentTimeMillis());
+                handover.handOver();
+                closeClient(key);
+            }
+        }
+        try {
+            handover.handOver();
+        } catch (RuntimeException e) {
+            LOG.warn("handing the last socket lines over failed", e);
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing the selector failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Stops accepting, delivers what connected clients have already written (up to 4 MiB each) down to
+     * their unfinished lines, closes the clients and removes the socket file. Waits at most two seconds for the receiver thread. Idempotent.
+     */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        if (Thread.currentThread() != thread) {
+            try {
+                if (!stopped.await(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("the socket receiver did not stop within {} ms", STOP_WAIT_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.warn("removing the socket file {} failed: {}", socket.path(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.firetap.extension;
+
+import io.firetap.core.LogRecord;
+import io.firetap.core.pipeline.Intake;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** An {@link Intake} that keeps every record it is offered, for assertions; waits are bounded. */
+final class CollectingIntake implements Intake {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition grew = lock.newCondition();
+    private final List<LogRecord> records = new ArrayList<>();
+    private int calls;
+
+    @Override
+    public boolean offer(LogRecord record) {
+        return offerAll(List.of(record)) == 1;
+    }
+
+    @Override
+    public int offerAll(List<LogRecord> batch) {
+        lock.lock();
+        try {
+            records.addAll(batch);
+            calls++;
+            grew.signalAll();
+            return batch.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code seconds} until at least {@code count} records arrived; true if they did. */
+    boolean awaitCount(int count, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        lock.lock();
+        try {
+            while (records.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                grew.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<LogRecord> records() {
+        lock.lock();
+        try {
+            return List.copyOf(records);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every record as UTF-8 text (invalid bytes replaced). */
+    List<String> texts() {
+        return records().stream().map(LogRecord::toUtf8String).toList();
+    }
+
+    int calls() {
+        lock.lock();
+        try {
+            return calls;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    static String utf8(LogRecord r) {
+        return new String(r.toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    /** The bytes of all records, concatenated. */
+    static byte[] join(List<LogRecord> records) {
+        int n = records.stream().mapToInt(LogRecord::length).sum();
+        byte[] all = new byte[n];
+        int p = 0;
+        for (LogRecord r : records) {
+            r.copyTo(all, p);
+            p += r.length();
+        }
+        return all;
+    }
+}

@@ -1,0 +1,100 @@
+package io.firetap.extension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firetap.extension.InvocationBoundaries.Marker;
+import java.util.EnumSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class InvocationBoundariesTest {
+    private final InvocationBoundaries b = new InvocationBoundaries();
+
+    @Test
+    void aMarkThatCameBeforeTheWaitIsFound() {
+        b.wrapperAttached();
+        b.mark(Marker.OUTPUT_END, "r1");
+        var outcome = b.await("r1", EnumSet.of(Marker.OUTPUT_END), 0, TimeUnit.SECONDS);
+        assertThat(outcome.complete()).isTrue();
+        assertThat(outcome.reached()).containsExactly(Marker.OUTPUT_END);
+    }
+
+    @Test
+    void aWaitEndsAtItsDeadlineWithWhatWasReached() {
+        b.wrapperAttached();
+        b.mark(Marker.RUNTIME_DONE, "r1");
+        var outcome = b.await("r1", EnumSet.of(Marker.OUTPUT_END, Marker.RUNTIME_DONE), System.nanoTime());
+        assertThat(outcome.complete()).isFalse();
+        assertThat(outcome.wrapperAbsent()).isFalse();
+        assertThat(outcome.reached()).containsExactly(Marker.RUNTIME_DONE);
+    }
+
+    @Test
+    void aMarkWakesAWaiter() throws Exception {
+        b.wrapperAttached();
+        CountDownLatch waiting = new CountDownLatch(1);
+        CompletableFuture<InvocationBoundaries.Outcome> f = CompletableFuture.supplyAsync(() -> {
+            waiting.countDown();
+            return b.await("r2", EnumSet.of(Marker.OUTPUT_END), 30, TimeUnit.SECONDS);
+        });
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+        b.mark(Marker.OUTPUT_END, "other");
+        b.mark(Marker.OUTPUT_END, "r2");
+        assertThat(f.get(10, TimeUnit.SECONDS).complete()).isTrue();
+    }
+
+    @Test
+    void withoutAWrapperOutputEndIsNotWaitedFor() {
+        var outcome = b.await("r3", EnumSet.of(Marker.OUTPUT_END), 30, TimeUnit.SECONDS);
+        assertThat(outcome.complete()).isFalse();
+        assertThat(outcome.wrapperAbsent()).isTrue();
+    }
+
+    @Test
+    void theWrapperLeavingEndsAWaitForOutputEndButNotForRuntimeDone() throws Exception {
+        b.wrapperAttached();
+        CompletableFuture<InvocationBoundaries.Outcome> onlyEnd =
+                CompletableFuture.supplyAsync(() -> b.await("r4", EnumSet.of(Marker.OUTPUT_END), 30, TimeUnit.SECONDS));
+        CompletableFuture<InvocationBoundaries.Outcome> both = CompletableFuture.supplyAsync(
+                () -> b.await("r4", EnumSet.of(Marker.OUTPUT_END, Marker.RUNTIME_DONE), 30, TimeUnit.SECONDS));
+        b.wrapperDetached();
+        assertThat(onlyEnd.get(10, TimeUnit.SECONDS).wrapperAbsent()).isTrue();
+        b.mark(Marker.RUNTIME_DONE, "r4");
+        var outcome = both.get(10, TimeUnit.SECONDS);
+        assertThat(outcome.reached()).containsExactly(Marker.RUNTIME_DONE);
+        assertThat(outcome.wrapperAbsent()).isTrue();
+    }
+
+    @Test
+    void awaitWrapperWaitsForTheFirstConnection() throws Exception {
+        assertThat(b.awaitWrapper(System.nanoTime())).isFalse();
+        CompletableFuture<Boolean> f = CompletableFuture.supplyAsync(
+                () -> b.awaitWrapper(System.nanoTime() + TimeUnit.SECONDS.toNanos(30)));
+        b.wrapperAttached();
+        assertThat(f.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void onlyTheMostRecentMarksAreRemembered() {
+        for (int i = 0; i <= InvocationBoundaries.REMEMBERED; i++) {
+            b.mark(Marker.RUNTIME_DONE, "r" + i);
+        }
+        assertThat(b.reached(Marker.RUNTIME_DONE, "r0")).isFalse();
+        assertThat(b.reached(Marker.RUNTIME_DONE, "r1")).isTrue();
+        assertThat(b.reached(Marker.OUTPUT_END, "r1")).isFalse();
+    }
+
+    @Test
+    void currentRequestIdFollowsInvocations() {
+        assertThat(b.currentRequestId()).isNull();
+        b.invocationStarted("a");
+        b.invocationStarted("b");
+        assertThat(b.currentRequestId()).isEqualTo("b");
+        b.invocationFinished("a");
+        assertThat(b.currentRequestId()).isEqualTo("b");
+        b.invocationFinished("b");
+        assertThat(b.currentRequestId()).isNull();
+    }
+}

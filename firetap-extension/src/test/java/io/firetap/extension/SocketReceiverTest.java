@@ -1,0 +1,370 @@
+package io.firetap.extension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firetap.core.LogRecord;
+import io.firetap.core.Source;
+import io.firetap.extension.InvocationBoundaries.Marker;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SocketReceiverTest {
+    private static final int MAX_LINE = 256 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private final CollectingIntake intake = new CollectingIntake();
+    private final InvocationBoundaries boundaries = new InvocationBoundaries();
+    private SocketReceiver receiver;
+
+    @AfterEach
+    void stop() {
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    private SocketReceiver start(int maxClients) throws IOException {
+        receiver = SocketReceiver.start(dir.resolve("firetap.sock"), MAX_LINE, maxClients, intake, boundaries);
+        return receiver;
+    }
+
+    private SocketChannel connect() throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(receiver.path()));
+        return ch;
+    }
+
+    private void send(byte[] bytes) throws IOException {
+        try (SocketChannel ch = connect()) {
+            write(ch, bytes);
+        }
+    }
+
+    private static void write(SocketChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void plainClientLinesArriveTaggedWithTheCurrentInvocation() throws Exception {
+        start(8);
+        boundaries.invocationStarted("req-1");
+        send(utf8("hello\nworld\n"));
+        assertThat(intake.awaitCount(2, 10)).isTrue();
+        assertThat(intake.texts()).containsExactly("hello", "world");
+        assertThat(intake.records()).allSatisfy(r -> {
+            assertThat(r.source()).isEqualTo(Source.SOCKET);
+            assertThat(r.requestId()).isEqualTo("req-1");
+        });
+    }
+
+    @Test
+    void unfinishedLastLineIsDeliveredWhenTheClientDisconnects() throws Exception {
+        start(8);
+        send(utf8("complete\nhalf a li"));
+        assertThat(intake.awaitCount(2, 10)).isTrue();
+        assertThat(intake.texts()).containsExactly("complete", "half a li");
+    }
+
+    @Test
+    void socketFileIsOwnerOnlyAndReplacesAStaleFile() throws Exception {
+        Path path = dir.resolve("firetap.sock");
+        Files.writeString(path, "stale");
+        receiver = SocketReceiver.start(path, MAX_LINE, 8, intake, boundaries);
+        assertThat(Files.getPosixFilePermissions(path))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.isRegularFile(path)).isFalse();
+        // Nothing of the private staging directory is left behind.
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("firetap.sock");
+        }
+        send(utf8("after replace\n"));
+        assertThat(intake.awaitCount(1, 10)).isTrue();
+
+        // A second receiver replaces the first one's (now stale) socket the same way.
+        receiver.close();
+        receiver = SocketReceiver.start(path, MAX_LINE, 8, intake, boundaries);
+        send(utf8("second\n"));
+        assertThat(intake.awaitCount(2, 10)).isTrue();
+        assertThat(intake.texts()).containsExactly("after replace", "second");
+    }
+
+    @Test
+    void closeDeliversWhatConnectedClientsWroteAndRemovesTheSocketFile() throws Exception {
+        start(8);
+        try (SocketChannel ch = connect()) {
+            write(ch, utf8("written before close\nno newline yet"));
+            receiver.close();
+        }
+        assertThat(intake.texts()).containsExactly("written before close", "no newline yet");
+        assertThat(Files.exists(dir.resolve("firetap.sock"))).isFalse();
+    }
+
+    @Test
+    void manyConcurrentClientsEachKeepTheirOrder() throws Exception {
+        start(64);
+        int clients = 16;
+        int lines = 2_000;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                done.add(pool.submit(() -> {
+                    go.await(10, TimeUnit.SECONDS);
+                    try (SocketChannel ch = connect(); OutputStream out = Channels.newOutputStream(ch)) {
+                        for (int i = 0; i < lines; i++) {
+                            out.write(utf8("c" + client + " " + i + "\n"));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(intake.awaitCount(clients * lines, 30)).isTrue();
+        List<String> texts = intake.texts();
+        assertThat(texts).hasSize(clients * lines);
+        for (int c = 0; c < clients; c++) {
+            String prefix = "c" + c + " ";
+            List<String> mine = texts.stream().filter(t -> t.startsWith(prefix)).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < lines; i++) {
+                expected.add(prefix + i);
+            }
+            assertThat(mine).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void clientsBeyondTheLimitWaitAndLoseNothing() throws Exception {
+        start(2);
+        List<SocketChannel> held = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            SocketChannel ch = connect();
+            write(ch, utf8("client " + i + "\n"));
+            held.add(ch);
+        }
+        assertThat(intake.awaitCount(2, 10)).isTrue();
+        for (SocketChannel ch : held) {
+            ch.close();
+        }
+        assertThat(intake.awaitCount(5, 10)).isTrue();
+        assertThat(intake.texts()).containsExactlyInAnyOrder("client 0", "client 1", "client 2", "client 3", "client 4");
+    }
+
+    @Test
+    void wrapperFramesJoinLinesAcrossFramesAndEndMarksAfterHandover() throws Exception {
+        start(8);
+        try (SocketChannel ch = connect()) {
+            write(ch, Frames.withPreface().start("r1").data("first li").data("ne\nsecond\nunfin").bytes());
+            assertThat(intake.awaitCount(2, 10)).isTrue();
+            assertThat(boundaries.wrapperConnected()).isTrue();
+            assertThat(boundaries.reached(Marker.OUTPUT_END, "r1")).isFalse();
+            write(ch, new Frames().data("ished").end("r1").bytes());
+            var outcome = boundaries.await("r1", EnumSet.of(Marker.OUTPUT_END), 10, TimeUnit.SECONDS);
+            assertThat(outcome.complete()).isTrue();
+            // END(R) is marked only after every line before it was handed over: no waiting here.
+            assertThat(intake.texts()).containsExactly("first line", "second", "unfinished");
+            assertThat(intake.records()).allSatisfy(r -> {
+                assertThat(r.source()).isEqualTo(Source.WRAPPER);
+                assertThat(r.requestId()).isEqualTo("r1");
+            });
+            write(ch, new Frames().start("r2").data("next\n").end("r2").bytes());
+            assertThat(boundaries.await("r2", EnumSet.of(Marker.OUTPUT_END), 10, TimeUnit.SECONDS).complete()).isTrue();
+            assertThat(intake.records().get(3).requestId()).isEqualTo("r2");
+        }
+        assertThat(waitUntilNoWrapper()).isTrue();
+        assertThat(receiver.stats().wrappers()).isEqualTo(1);
+    }
+
+    private boolean waitUntilNoWrapper() {
+        // A wrapper leaving wakes waiters; await() without a wrapper returns at once with wrapperAbsent.
+        var outcome = boundaries.await("none", Set.of(Marker.OUTPUT_END), 10, TimeUnit.SECONDS);
+        return outcome.wrapperAbsent();
+    }
+
+    @Test
+    void wrapperDisconnectingMidFrameDeliversWhatArrived() throws Exception {
+        start(8);
+        try (SocketChannel ch = connect()) {
+            byte[] all = Frames.withPreface().start("r9").data("complete\nhalf").bytes();
+            // Cut the last frame short: header says 13 bytes, only 10 arrive.
+            write(ch, Arrays.copyOf(all, all.length - 3));
+        }
+        assertThat(intake.awaitCount(2, 10)).isTrue();
+        assertThat(intake.texts()).containsExactly("complete", "h");
+        assertThat(intake.records()).allSatisfy(r -> assertThat(r.requestId()).isEqualTo("r9"));
+    }
+
+    @Test
+    void almostThePrefaceIsAPlainClient() throws Exception {
+        start(8);
+        byte[] bytes = {0, 'f', 'i', 'r', 'e', 'x', '\n', 'n', 'e', 'x', 't', '\n'};
+        send(bytes);
+        assertThat(intake.awaitCount(2, 10)).isTrue();
+        assertThat(intake.records().get(0).toByteArray()).isEqualTo(new byte[] {0, 'f', 'i', 'r', 'e', 'x'});
+        assertThat(intake.texts().get(1)).isEqualTo("next");
+        assertThat(intake.records()).allSatisfy(r -> assertThat(r.source()).isEqualTo(Source.SOCKET));
+        assertThat(boundaries.wrapperConnected()).isFalse();
+    }
+
+    @Test
+    void partOfThePrefaceThenDisconnectIsDeliveredAsAPlainLine() throws Exception {
+        start(8);
+        send(new byte[] {0, 'f', 'i'});
+        assertThat(intake.awaitCount(1, 10)).isTrue();
+        assertThat(intake.records().get(0).toByteArray()).isEqualTo(new byte[] {0, 'f', 'i'});
+    }
+
+    @Test
+    void oversizedFrameClosesOnlyThatConnection() throws Exception {
+        start(8);
+        try (SocketChannel good = connect(); SocketChannel bad = connect()) {
+            write(good, utf8("good 1\n"));
+            write(bad, Frames.withPreface().data("before\n").header('D', 17L * 1024 * 1024).raw(utf8("junk")).bytes());
+            // The receiver closes the bad connection: reading it ends.
+            ByteBuffer sink = ByteBuffer.allocate(16);
+            assertThat(bad.read(sink)).isEqualTo(-1);
+            write(good, utf8("good 2\n"));
+        }
+        assertThat(intake.awaitCount(3, 10)).isTrue();
+        assertThat(intake.texts()).containsExactlyInAnyOrder("good 1", "before", "good 2");
+        assertThat(receiver.stats().protocolErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void badInputLosesNothingElse() throws Exception {
+        start(16);
+        byte[] invalidUtf8 = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, 'x'};
+        byte[] withNul = {'a', 0, 'b', 0};
+        byte[] big = new byte[3 * 1024 * 1024 + 100];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) ('A' + i % 23);
+        }
+        int flood = 100_000;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> floodDone = pool.submit(() -> {
+                try (SocketChannel ch = connect(); OutputStream out = Channels.newOutputStream(ch)) {
+                    byte[] tiny = new byte[flood * 2];
+                    for (int i = 0; i < flood; i++) {
+                        tiny[2 * i] = 't';
+                        tiny[2 * i + 1] = '\n';
+                    }
+                    out.write(tiny);
+                }
+                return null;
+            });
+            Future<?> wrapperDone = pool.submit(() -> {
+                try (SocketChannel ch = connect()) {
+                    write(ch, Frames.withPreface().start("w").data(join(invalidUtf8, new byte[] {'\n'}))
+                            .data(join(withNul, new byte[] {'\n'})).data(big).data("\n").end("w").bytes());
+                }
+                return null;
+            });
+            try (SocketChannel midLine = connect()) {
+                write(midLine, utf8("cut off mid-li"));
+            }
+            floodDone.get(30, TimeUnit.SECONDS);
+            wrapperDone.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        int bigPieces = (big.length + MAX_LINE - 1) / MAX_LINE;
+        int expected = flood + 1 + 2 + bigPieces;
+        assertThat(intake.awaitCount(expected, 30)).isTrue();
+        List<LogRecord> records = intake.records();
+        assertThat(records).hasSize(expected);
+        assertThat(records.stream().filter(r -> r.length() == 1 && r.byteAt(0) == 't')).hasSize(flood);
+        assertThat(intake.texts()).contains("cut off mid-li");
+        List<LogRecord> wrapper = records.stream().filter(r -> r.source() == Source.WRAPPER).toList();
+        assertThat(wrapper).hasSize(2 + bigPieces);
+        assertThat(wrapper.get(0).toByteArray()).isEqualTo(invalidUtf8);
+        assertThat(wrapper.get(1).toByteArray()).isEqualTo(withNul);
+        List<LogRecord> pieces = wrapper.subList(2, wrapper.size());
+        assertThat(pieces).allSatisfy(r -> assertThat(r.length()).isLessThanOrEqualTo(MAX_LINE));
+        assertThat(CollectingIntake.join(pieces)).isEqualTo(big);
+        assertThat(boundaries.reached(Marker.OUTPUT_END, "w")).isTrue();
+    }
+
+    private static byte[] join(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void randomGarbageNeverStopsTheReceiver() throws Exception {
+        start(64);
+        java.util.Random random = new java.util.Random(42);
+        for (int c = 0; c < 60; c++) {
+            byte[] junk = new byte[1 + random.nextInt(20_000)];
+            random.nextBytes(junk);
+            byte[] bytes = c % 2 == 0 ? join(Frames.PREFACE, junk) : junk;
+            try (SocketChannel ch = connect()) {
+                write(ch, bytes);
+            } catch (IOException e) {
+                // The receiver may close a framed connection on a bad header before all junk is written.
+            }
+        }
+        try (SocketChannel good = connect()) {
+            write(good, utf8("still serving\n"));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!intake.texts().contains("still serving") && System.nanoTime() < deadline) {
+            intake.awaitCount(intake.records().size() + 1, 1);
+        }
+        assertThat(intake.texts()).contains("still serving");
+        assertThat(receiver.stats().connections()).isEqualTo(61);
+    }
+
+    @Test
+    void worksWithNetcat() throws Exception {
+        Path nc = Path.of("/usr/bin/nc");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(nc), "netcat-openbsd is not installed");
+        start(8);
+        // -N: close the connection at the end of input (netcat-openbsd).
+        Process p = new ProcessBuilder("sh", "-c", "printf 'hello\\nfrom nc' | nc -N -U \"$0\"",
+                receiver.path().toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(intake.awaitCount(2, 10)).isTrue();
+        assertThat(intake.texts()).containsExactly("hello", "from nc");
+    }
+}

@@ -1,0 +1,203 @@
+package io.firetap.extension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firetap.core.LogRecord;
+import io.firetap.core.Source;
+import io.firetap.extension.InvocationBoundaries.Marker;
+import io.firetap.extension.internal.SandboxAddress;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TelemetryListenerTest {
+    private static final SandboxAddress LOOPBACK = new SandboxAddress(InetAddress.getLoopbackAddress(), "127.0.0.1");
+
+    private final CollectingIntake intake = new CollectingIntake();
+    private final InvocationBoundaries boundaries = new InvocationBoundaries();
+    private TelemetryListener listener;
+
+    @AfterEach
+    void stop() {
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    private TelemetryListener start(Set<TelemetryType> types) throws IOException {
+        listener = TelemetryListener.start(types, LOOPBACK, 0, intake, boundaries);
+        return listener;
+    }
+
+    private int post(String body) throws IOException {
+        return post(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private int post(byte[] body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL(listener.destination().toString()).openConnection(Proxy.NO_PROXY);
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(5000);
+        c.setRequestProperty("Content-Type", "application/json");
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body);
+        }
+        int status = c.getResponseCode();
+        c.disconnect();
+        return status;
+    }
+
+    private static String fn(String time, String recordJson) {
+        return "{\"time\":\"" + time + "\",\"type\":\"function\",\"record\":" + recordJson + "}";
+    }
+
+    private static String runtimeDone(String requestId) {
+        return "{\"time\":\"2024-05-01T12:00:01.000Z\",\"type\":\"platform.runtimeDone\",\"record\":{\"requestId\":\""
+                + requestId + "\",\"status\":\"success\"}}";
+    }
+
+    private static String start(String requestId) {
+        return "{\"time\":\"2024-05-01T12:00:00.000Z\",\"type\":\"platform.start\",\"record\":{\"requestId\":\""
+                + requestId + "\",\"version\":\"$LATEST\"}}";
+    }
+
+    @Test
+    void destinationIsTheAdvertisedHostAndTheBoundPort() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        assertThat(listener.destination().getHost()).isEqualTo("127.0.0.1");
+        assertThat(listener.destination().getPort()).isPositive();
+        assertThat(listener.subscriptionTypes()).containsExactly(TelemetryType.FUNCTION, TelemetryType.PLATFORM);
+    }
+
+    @Test
+    void functionRecordsAsTextAndJsonThenRuntimeDoneMarksTheEnd() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        String batch = "[" + start("r1") + ","
+                + fn("2024-05-01T12:00:00.500Z", "\"plain text line\\n\"") + ","
+                + fn("2024-05-01T12:00:00.600Z", "{\"level\":\"INFO\",\"message\":\"json \\\"log\\\"\",\"requestId\":\"r1\"}") + ","
+                + runtimeDone("r1") + "]";
+        assertThat(post(batch)).isEqualTo(200);
+        var outcome = boundaries.await("r1", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS);
+        assertThat(outcome.complete()).isTrue();
+        // RUNTIME_DONE is marked only after the lines before it are in the intake.
+        List<LogRecord> records = intake.records();
+        assertThat(records).extracting(LogRecord::toUtf8String)
+                .containsExactly("plain text line", "{\"level\":\"INFO\",\"message\":\"json \\\"log\\\"\",\"requestId\":\"r1\"}");
+        assertThat(records).allSatisfy(r -> {
+            assertThat(r.source()).isEqualTo(Source.TELEMETRY_FUNCTION);
+            assertThat(r.requestId()).isEqualTo("r1");
+        });
+        assertThat(records.get(0).timestampMillis()).isEqualTo(java.time.Instant.parse("2024-05-01T12:00:00.500Z").toEpochMilli());
+    }
+
+    @Test
+    void platformEventsAreShippedAsJsonLinesOnlyWhenAskedFor() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION, TelemetryType.PLATFORM));
+        assertThat(post("[" + start("r2") + "," + runtimeDone("r2") + "]")).isEqualTo(200);
+        assertThat(boundaries.await("r2", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS).complete()).isTrue();
+        assertThat(intake.records()).extracting(LogRecord::source)
+                .containsExactly(Source.TELEMETRY_PLATFORM, Source.TELEMETRY_PLATFORM);
+        assertThat(intake.texts().get(1)).startsWith("{\"time\":").contains("\"type\":\"platform.runtimeDone\"");
+    }
+
+    @Test
+    void functionRecordsAreIgnoredWhileTheWrapperIsConnected() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        boundaries.wrapperAttached();
+        assertThat(post("[" + fn("2024-05-01T12:00:00.000Z", "\"doubled\"") + "," + runtimeDone("r3") + "]"))
+                .isEqualTo(200);
+        assertThat(boundaries.await("r3", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS).complete()).isTrue();
+        assertThat(intake.records()).isEmpty();
+        assertThat(listener.stats().ignored()).isEqualTo(1);
+
+        boundaries.wrapperDetached();
+        assertThat(post("[" + fn("2024-05-01T12:00:00.000Z", "\"shipped\"") + "," + runtimeDone("r4") + "]"))
+                .isEqualTo(200);
+        assertThat(boundaries.await("r4", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS).complete()).isTrue();
+        assertThat(intake.texts()).containsExactly("shipped");
+    }
+
+    @Test
+    void ownDiagnosticsComingBackAsExtensionRecordsAreNotShipped() throws Exception {
+        start(EnumSet.of(TelemetryType.EXTENSION));
+        String own = "{\\\"time\\\":\\\"2024-05-01T12:00:00.000Z\\\",\\\"level\\\":\\\"WARN\\\",\\\"logger\\\":\\\"x\\\","
+                + "\\\"message\\\":\\\"m\\\"}";
+        assertThat(post("[{\"time\":\"2024-05-01T12:00:00.000Z\",\"type\":\"extension\",\"record\":\"" + own + "\"},"
+                + "{\"time\":\"2024-05-01T12:00:00.000Z\",\"type\":\"extension\",\"record\":\"other extension\"}]"))
+                .isEqualTo(200);
+        assertThat(intake.awaitCount(1, 10)).isTrue();
+        // The batch is delivered in one hand-over, so nothing more can arrive after this.
+        assertThat(intake.calls()).isEqualTo(1);
+        assertThat(intake.texts()).containsExactly("other extension");
+        assertThat(intake.records().get(0).source()).isEqualTo(Source.TELEMETRY_EXTENSION);
+    }
+
+    @Test
+    void malformedJsonIsRefusedWith400AndNothingElseIsLost() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        assertThat(post("[" + fn("2024-05-01T12:00:00.000Z", "\"before\"") + "," + runtimeDone("a") + "]")).isEqualTo(200);
+        assertThat(post("[{\"time\":\"x\",\"type\":\"function\",\"record\":\"unterminated")).isEqualTo(400);
+        assertThat(post("{\"not\":\"an array\"}")).isEqualTo(400);
+        assertThat(post("[1] trailing")).isEqualTo(400);
+        assertThat(post(new byte[] {'[', (byte) 0xFF, 0, ']'})).isEqualTo(400);
+        assertThat(post("[" + fn("2024-05-01T12:00:00.000Z", "\"after\"") + ",42,{\"no\":\"type\"}," + runtimeDone("b") + "]"))
+                .isEqualTo(200);
+        assertThat(boundaries.await("b", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS).complete()).isTrue();
+        assertThat(intake.texts()).containsExactly("before", "after");
+        assertThat(listener.stats().malformed()).isEqualTo(4);
+        assertThat(listener.stats().skipped()).isEqualTo(2);
+    }
+
+    @Test
+    void otherMethodsAreRefused() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        HttpURLConnection c = (HttpURLConnection) new URL(listener.destination().toString()).openConnection(Proxy.NO_PROXY);
+        c.setRequestMethod("GET");
+        assertThat(c.getResponseCode()).isEqualTo(405);
+    }
+
+    @Test
+    void aFailedSubscriptionIsReportedAndDoesNotThrow() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        try (FakeExtensionsApi api = new FakeExtensionsApi()) {
+            ExtensionsApiClient client = ExtensionsApiClient.create(api.hostPort(), Duration.ofSeconds(5));
+            client.register("firetap");
+            api.telemetryStatus = 403;
+            api.telemetryErrorBody = "{\"errorType\":\"Telemetry.ConflictingSubscription\"}";
+            assertThat(listener.subscribe(client)).isFalse();
+            api.telemetryStatus = 200;
+            assertThat(listener.subscribe(client)).isTrue();
+            assertThat(api.last("/telemetry").body()).contains("\"types\":[\"function\",\"platform\"]")
+                    .contains(listener.destination().toString());
+        }
+    }
+
+    @Test
+    void manyRecordsInOneBatchArriveInOrder() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 1000; i++) {
+            batch.append(fn("2024-05-01T12:00:00.000Z", "\"line " + i + "\"")).append(',');
+        }
+        batch.append(runtimeDone("big")).append(']');
+        assertThat(post(batch.toString())).isEqualTo(200);
+        assertThat(boundaries.await("big", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS).complete()).isTrue();
+        List<String> texts = intake.texts();
+        assertThat(texts).hasSize(1000);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(texts.get(i)).isEqualTo("line " + i);
+        }
+    }
+}
