@@ -1,0 +1,177 @@
+package io.firetap.testkit.lambda.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * One process of the emulated execution environment (an extension or the runtime) with its
+ * standard output and error read line by line on two daemon threads.
+ */
+public final class ManagedProcess {
+    /** Which stream a captured line came from. */
+    public enum Stream { STDOUT, STDERR }
+
+    private final String name;
+    private final Process process;
+    private final List<Thread> readers = new ArrayList<>(2);
+
+    private ManagedProcess(String name, Process process) {
+        this.name = name;
+        this.process = process;
+    }
+
+    /**
+     * Starts {@code command} with exactly {@code environment}; every line it writes (without its
+     * {@code \n}; a last unterminated line too) goes to {@code lines}.
+     */
+    public static ManagedProcess start(String name, List<String> command, Map<String, String> environment,
+                                       Path workingDirectory, BiConsumer<Stream, byte[]> lines) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
+        builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
+        }
+        try {
+            process.getOutputStream().close();
+        } catch (IOException ignored) {
+            // nothing to close
+        }
+        ManagedProcess managed = new ManagedProcess(name, process);
+        managed.read(process.getInputStream(), Stream.STDOUT, lines);
+        managed.read(process.getErrorStream(), Stream.STDERR, lines);
+        return managed;
+    }
+
+    private void read(InputStream in, Stream stream, BiConsumer<Stream, byte[]> lines) {
+        Thread t = new Thread(() -> {
+            byte[] chunk = new byte[16 * 1024];
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            try (in) {
+                int n;
+                while ((n = in.read(chunk)) >= 0) {
+                    int start = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (chunk[i] == '\n') {
+                            line.write(chunk, start, i - start);
+                            lines.accept(stream, line.toByteArray());
+                            line.reset();
+                            start = i + 1;
+                        }
+                    }
+                    line.write(chunk, start, n - start);
+                }
+            } catch (IOException ignored) {
+                // the process went away
+            }
+            if (line.size() > 0) {
+                lines.accept(stream, line.toByteArray());
+            }
+        }, "emulator-" + name + "-" + stream.name().toLowerCase(java.util.Locale.ROOT));
+        t.setDaemon(true);
+        t.start();
+        readers.add(t);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The process and everything it started, as pids. */
+    public List<Long> tree() {
+        List<Long> pids = new ArrayList<>();
+        if (process.isAlive()) {
+            pids.add(process.pid());
+        }
+        process.descendants().forEach(d -> pids.add(d.pid()));
+        return pids;
+    }
+
+    /** Waits for the exit; {@code true} when it exited within the time. */
+    public boolean waitFor(long nanos) throws InterruptedException {
+        return process.waitFor(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** Sends SIGTERM to the process itself (Lambda's signal to the runtime at shutdown). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** SIGKILL to the process and its descendants. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    public int exitCode() {
+        return process.exitValue();
+    }
+
+    /** Waits (bounded) for the output readers to see the end of both streams. */
+    public void awaitOutputEnd(long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (Thread t : readers) {
+            long left = end - System.nanoTime();
+            if (left > 0) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    /** Sends {@code signal} (e.g. {@code STOP}, {@code CONT}) to every pid with one {@code kill}. */
+    public static void signal(String signal, List<Long> pids) {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(pids.size() + 2);
+        command.add("kill");
+        command.add("-" + signal);
+        pids.forEach(p -> command.add(Long.toString(p)));
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(5, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+                throw new IllegalStateException("kill -" + signal + " did not finish");
+            }
+            // a pid that exited meanwhile makes kill complain and exit 1: not an error here
+            if (kill.exitValue() != 0 && !out.contains("No such process")) {
+                throw new IllegalStateException("kill -" + signal + " " + pids + " failed: " + out.trim());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + signal, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending " + signal, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + "(pid " + process.pid() + ")";
+    }
+}
