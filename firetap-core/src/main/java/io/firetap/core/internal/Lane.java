@@ -38,6 +38,7 @@ public final class Lane implements Runnable {
     private final long sendTimeoutNanos;
     private final LossReporter losses;
     private final Thread thread;
+    private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
 
     private volatile boolean abandoned;
 
@@ -101,7 +102,11 @@ public final class Lane implements Runnable {
     @Override
     public void run() {
         try {
-            awaitSinkStart();
+            try {
+                awaitSinkStart();
+            } finally {
+                ready.countDown();
+            }
             while (!abandoned) {
                 if (packer.isEmpty()) {
                     packer.startAt(buffer.readPosition(index));
@@ -132,6 +137,11 @@ public final class Lane implements Runnable {
             LOG.error("worker of sink '{}' stopped unexpectedly; its undelivered lines will be counted at shutdown",
                     sink.name(), e);
         }
+    }
+
+    /** Waits until the sink's {@code start()} has finished (or failed, or timed out); {@code false} on timeout. */
+    public boolean awaitReady(long nanos) throws InterruptedException {
+        return ready.await(nanos, TimeUnit.NANOSECONDS);
     }
 
     private void awaitSinkStart() throws InterruptedException {

@@ -104,6 +104,28 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         }
     }
 
+    /**
+     * Waits until every sink's {@code start()} has completed (or failed, which later sends retry),
+     * at most {@code timeout}: lets an extension warm its clients during init rather than on the
+     * first invocation.
+     *
+     * @return {@code true} when every sink finished starting in time
+     */
+    public boolean awaitSinksStarted(Duration timeout) {
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        try {
+            for (Lane lane : lanes) {
+                if (!lane.awaitReady(deadline - System.nanoTime())) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Asks every sink's worker to send what was accepted so far now, without waiting for it. */
     public void requestFlush() {
         buffer.requestFlush();

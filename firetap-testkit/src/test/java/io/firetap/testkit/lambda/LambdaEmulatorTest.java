@@ -70,6 +70,8 @@ class LambdaEmulatorTest {
                 s.add(processState(pid));
             }
             states.set(s);
+            // lines already in the pipe when the process stopped still arrive: let them, then watch
+            observeFor(Duration.ofMillis(100));
             int before = self.output("chatty").size();
             observeFor(Duration.ofMillis(200));
             ticks.add(new int[] {before, self.output("chatty").size()});

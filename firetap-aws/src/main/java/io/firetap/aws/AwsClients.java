@@ -1,0 +1,139 @@
+package io.firetap.aws;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+
+/**
+ * Building blocks every AWS sink uses, so each builds its client the same lean way: one netty
+ * event-loop thread (a Lambda function has one or two vCPUs, and every thread costs memory), a
+ * small connection pool, short connect timeouts, and no SDK retries — the pipeline retries only
+ * the entries that failed, with its own backoff and deadline, and two retry layers would fight.
+ */
+public final class AwsClients {
+    private static final Set<String> THROTTLING = Set.of("ThrottlingException", "Throttling",
+            "ProvisionedThroughputExceededException", "ServiceUnavailableException", "ServiceUnavailable",
+            "RequestLimitExceeded", "TooManyRequestsException", "SlowDown", "LimitExceededException",
+            "InternalFailure", "InternalError", "InternalServerError", "KMSThrottlingException");
+
+    private AwsClients() {
+    }
+
+    /**
+     * A netty client with one event-loop thread and at most {@code maxConnections} connections, on
+     * HTTP/1.1: the put APIs don't need HTTP/2, and local endpoints on {@code http://} only speak 1.1.
+     */
+    public static HttpClient httpClient(int maxConnections) {
+        // our own event loop, on a daemon thread, so closing it needs no 2-second quiet period
+        EventLoopGroup loop = new NioEventLoopGroup(1, runnable -> {
+            Thread t = new Thread(runnable, "firetap-aws-io");
+            t.setDaemon(true);
+            return t;
+        });
+        SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder()
+                .protocol(software.amazon.awssdk.http.Protocol.HTTP1_1)
+                .eventLoopGroup(SdkEventLoopGroup.create(loop, NioSocketChannel::new))
+                .maxConcurrency(maxConnections)
+                .connectionTimeout(AwsClientSettings.CONNECT_TIMEOUT)
+                .connectionAcquisitionTimeout(AwsClientSettings.CONNECT_TIMEOUT)
+                .tcpKeepAlive(true)
+                .build();
+        return new HttpClient(http, loop);
+    }
+
+    /** A netty HTTP client and the event loop it runs on, closed together by {@link #closeInBackground}. */
+    public record HttpClient(SdkAsyncHttpClient http, EventLoopGroup loop) {
+    }
+
+    /** No SDK retries; the whole call bounded by the pipeline's send timeout. */
+    public static ClientOverrideConfiguration overrides(AwsClientSettings settings) {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(RetryMode.STANDARD)
+                .retryStrategy(b -> b.maxAttempts(1))
+                .apiCallTimeout(settings.callTimeout())
+                .build();
+    }
+
+    /** The exception inside a future's failure. */
+    public static Throwable unwrap(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * Whether a whole call failing with {@code t} is worth retrying: network trouble, timeouts,
+     * throttling and server-side errors are; validation, access and not-found errors are not.
+     */
+    public static boolean retryable(Throwable t) {
+        Throwable cause = unwrap(t);
+        if (cause instanceof AwsServiceException e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            return e.statusCode() >= 500 || e.statusCode() == 429 || e.isThrottlingException()
+                    || (code != null && THROTTLING.contains(code));
+        }
+        return cause instanceof SdkClientException || cause instanceof java.io.IOException
+                || cause instanceof java.util.concurrent.TimeoutException;
+    }
+
+    /** The service's error code, or the exception's simple name. */
+    public static String errorCode(Throwable t) {
+        Throwable cause = unwrap(t);
+        if (cause instanceof AwsServiceException e && e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null) {
+            return e.awsErrorDetails().errorCode();
+        }
+        return cause.getClass().getSimpleName();
+    }
+
+    /** A one-line description of a failure, without request contents or credentials. */
+    public static String describe(Throwable t) {
+        Throwable cause = unwrap(t);
+        String message = cause.getMessage();
+        if (cause instanceof AwsServiceException e && e.awsErrorDetails() != null) {
+            message = e.awsErrorDetails().errorMessage() + " (HTTP " + e.statusCode() + ")";
+        }
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    /**
+     * Closes the client, its HTTP client and event loop on a daemon thread, without netty's default
+     * two-second quiet period, which a SHUTDOWN deadline cannot afford. The future completes when both are closed;
+     * callers wait on it only as long as they can.
+     */
+    public static CompletableFuture<Void> closeInBackground(SdkAutoCloseable client, HttpClient http) {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                if (client != null) {
+                    client.close();
+                }
+                if (http != null) {
+                    http.http().close();
+                    http.loop().shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
+                }
+                closed.complete(null);
+            } catch (RuntimeException e) {
+                closed.completeExceptionally(e);
+            }
+        }, "firetap-aws-close");
+        t.setDaemon(true);
+        t.start();
+        return closed;
+    }
+
+}

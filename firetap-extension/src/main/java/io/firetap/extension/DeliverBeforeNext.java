@@ -1,0 +1,112 @@
+package io.firetap.extension;
+
+import io.firetap.core.config.Settings;
+import io.firetap.core.pipeline.FlushResult;
+import io.firetap.core.pipeline.ShippingPipeline;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default barrier: every line of invocation R is delivered before the extension calls
+ * {@code /next}.
+ *
+ * <ol>
+ *   <li>Wait for the end of R's output: the wrapper's END(R) when a wrapper is connected (it comes
+ *       in order after the last line the function wrote before its response), else telemetry's
+ *       {@code platform.runtimeDone} for R when the Telemetry API is subscribed, else nothing marks
+ *       the end and the barrier only flushes what has arrived. The wait is bounded by the
+ *       invocation's deadline, and ends early when the wrapper disconnects.</li>
+ *   <li>Flush the pipeline, bounded by {@value #BUDGET_VARIABLE} and by what is left of the
+ *       deadline. Lines the flush could not deliver in time stay buffered, are counted, and go out
+ *       with the next invocation (or at SHUTDOWN).</li>
+ * </ol>
+ */
+public final class DeliverBeforeNext implements InvocationBarrier {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliverBeforeNext.class);
+
+    public static final String BUDGET_VARIABLE = "FIRETAP_FLUSH_BUDGET";
+    /**
+     * Half a second: generous next to a healthy flush (a few milliseconds on the same region's
+     * endpoint) yet short enough that an outage costs each invocation a bounded, visible delay.
+     */
+    public static final Duration DEFAULT_BUDGET = Duration.ofMillis(500);
+    /** Kept free before the invocation deadline so the barrier never makes the invocation time out. */
+    static final long DEADLINE_MARGIN_MILLIS = 50;
+    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final ShippingPipeline pipeline;
+    private final InvocationBoundaries boundaries;
+    private final BooleanSupplier telemetryMarksEnd;
+    private final Duration budget;
+    private long lastWarnNanos = System.nanoTime() - WARN_EVERY_NANOS;
+    private long overBudget;
+
+    /**
+     * @param telemetryMarksEnd whether {@code platform.runtimeDone} arrives (a Telemetry subscription
+     *                          that includes {@code platform} is active)
+     */
+    public DeliverBeforeNext(ShippingPipeline pipeline, InvocationBoundaries boundaries, BooleanSupplier telemetryMarksEnd,
+            Duration budget) {
+        this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+        this.boundaries = Objects.requireNonNull(boundaries, "boundaries");
+        this.telemetryMarksEnd = Objects.requireNonNull(telemetryMarksEnd, "telemetryMarksEnd");
+        this.budget = Objects.requireNonNull(budget, "budget");
+    }
+
+    /** {@value #BUDGET_VARIABLE} from {@code settings}: 1ms–10s, default 500ms. */
+    public static Duration budget(Settings settings) {
+        return settings.duration(BUDGET_VARIABLE, DEFAULT_BUDGET, Duration.ofMillis(1), Duration.ofSeconds(10));
+    }
+
+    @Override
+    public Passage pass(ExtensionEvent.Invoke invoke) {
+        String requestId = invoke.requestId();
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(
+                Math.max(0, invoke.deadlineMs() - System.currentTimeMillis() - DEADLINE_MARGIN_MILLIS));
+        Set<InvocationBoundaries.Marker> wanted = EnumSet.noneOf(InvocationBoundaries.Marker.class);
+        if (boundaries.wrapperConnected()) {
+            wanted.add(InvocationBoundaries.Marker.OUTPUT_END);
+        } else if (telemetryMarksEnd.getAsBoolean()) {
+            wanted.add(InvocationBoundaries.Marker.RUNTIME_DONE);
+        }
+        boolean endSeen = false;
+        if (!wanted.isEmpty()) {
+            InvocationBoundaries.Outcome outcome = boundaries.await(requestId, wanted, deadline);
+            endSeen = outcome.complete();
+            if (!endSeen && outcome.wrapperAbsent() && telemetryMarksEnd.getAsBoolean()) {
+                // the wrapper went away mid-invocation: telemetry still tells where the output ends
+                endSeen = boundaries.await(requestId, EnumSet.of(InvocationBoundaries.Marker.RUNTIME_DONE), deadline)
+                        .complete();
+            }
+        }
+        long flushStart = System.nanoTime();
+        long left = Math.max(0, deadline - flushStart);
+        FlushResult flushed = pipeline.flush(Duration.ofNanos(Math.min(budget.toNanos(), left)));
+        long end = System.nanoTime();
+        boundaries.invocationFinished(requestId);
+        if (!flushed.complete()) {
+            overBudget++;
+            if (end - lastWarnNanos >= WARN_EVERY_NANOS) {
+                lastWarnNanos = end;
+                LOG.warn("{} lines were not delivered within the {} ms flush budget of invocation {} ({} such"
+                        + " invocations so far); they stay buffered and go out with the next invocation. A sink"
+                        + " that is slow or failing is the usual cause; {} sets the budget",
+                        flushed.pendingLines(), budget.toMillis(), requestId, overBudget, BUDGET_VARIABLE);
+            }
+        }
+        return new Passage(requestId, endSeen, flushed.complete(), flushed.pendingLines(), flushStart - start,
+                end - flushStart);
+    }
+
+    /** Invocations whose flush ran out of budget so far. */
+    public long overBudget() {
+        return overBudget;
+    }
+}

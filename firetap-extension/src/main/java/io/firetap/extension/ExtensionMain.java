@@ -1,0 +1,189 @@
+package io.firetap.extension;
+
+import io.firetap.core.FunctionMetadata;
+import io.firetap.core.config.ConfigException;
+import io.firetap.core.config.Settings;
+import io.firetap.core.pipeline.FlushResult;
+import io.firetap.core.pipeline.PipelineConfig;
+import io.firetap.core.pipeline.PipelineCounters;
+import io.firetap.core.pipeline.ShippingPipeline;
+import io.firetap.core.sink.Sink;
+import io.firetap.core.sink.SinkCatalog;
+import io.firetap.core.sink.SinkContext;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The firetap extension process: {@code extensions/firetap} runs this class in extension mode.
+ *
+ * <p>Start-up order, each step as cheap as it can be since it adds to the function's cold start:
+ * register for INVOKE and SHUTDOWN (the very first network call), validate the configuration
+ * (a mistake is reported through {@code init/error} and the process exits 1 — the function's start
+ * fails with the message instead of hanging), start the pipeline (whose workers build and warm the
+ * sinks' clients in parallel), open the socket, start the Telemetry listener and subscribe, wait
+ * (bounded) for the sinks to be ready, then the first {@code /next}. Then one
+ * {@link InvocationBarrier} passage per INVOKE, and on SHUTDOWN a final flush within the deadline.
+ */
+public final class ExtensionMain {
+    private static final Logger LOG = LoggerFactory.getLogger(ExtensionMain.class);
+
+    /** The most init may spend waiting for sinks to warm up (Lambda's init limit is 10 s in all). */
+    static final Duration SINK_WARM_UP_LIMIT = Duration.ofSeconds(6);
+    /** Kept free before the SHUTDOWN deadline for closing sinks and the process's own exit. */
+    static final long SHUTDOWN_MARGIN_MILLIS = 150;
+
+    private ExtensionMain() {
+    }
+
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(Settings.fromEnvironment());
+        } catch (RuntimeException | Error e) {
+            LOG.error("firetap stopped unexpectedly", e);
+            status = 1;
+        }
+        System.err.flush();
+        System.out.flush();
+        // netty and other libraries may leave non-daemon threads behind: the process must end now
+        System.exit(status);
+    }
+
+    /** Runs the extension until SHUTDOWN; returns the process's exit status. */
+    static int run(Settings settings) {
+        long startNanos = System.nanoTime();
+        ExtensionsApiClient api;
+        try {
+            api = ExtensionsApiClient.fromSettings(settings);
+        } catch (ConfigException e) {
+            LOG.error("{}", e.getMessage());
+            return 1;
+        }
+        String name = ExtensionsApiClient.extensionName();
+        try {
+            api.register(name);
+        } catch (IOException e) {
+            LOG.error("registering with the Extensions API as '{}' failed: {}", name, e.getMessage());
+            return 1;
+        }
+        long registeredNanos = System.nanoTime();
+
+        ShippingPipeline pipeline = null;
+        SocketReceiver socket = null;
+        TelemetryListener telemetry = null;
+        try {
+            ExtensionConfig config = ExtensionConfig.from(settings);
+            PipelineConfig pipelineConfig = PipelineConfig.from(settings);
+            Duration budget = DeliverBeforeNext.budget(settings);
+            FunctionMetadata function = FunctionMetadata.from(settings);
+            List<Sink> sinks = SinkCatalog.load().create(new SinkContext(settings, function));
+
+            pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function).sinks(sinks).build();
+            InvocationBoundaries boundaries = new InvocationBoundaries();
+            socket = SocketReceiver.start(config, pipeline, boundaries);
+            boolean subscribed = false;
+            if (!config.telemetry().isEmpty()) {
+                telemetry = TelemetryListener.start(config.telemetry(), config.telemetryPort(), pipeline, boundaries);
+                subscribed = telemetry.subscribe(api);
+            }
+            boolean telemetryMarksEnd = subscribed
+                    && telemetry.subscriptionTypes().contains(TelemetryType.PLATFORM);
+            InvocationBarrier barrier = new DeliverBeforeNext(pipeline, boundaries, () -> telemetryMarksEnd, budget);
+            boolean warm = pipeline.awaitSinksStarted(SINK_WARM_UP_LIMIT);
+            long readyNanos = System.nanoTime();
+            LOG.info("firetap ready: sinks {}, socket {}, telemetry {}; registered in {} ms, init {} ms{}",
+                    sinks.stream().map(Sink::name).toList(), config.socketPath(),
+                    subscribed ? telemetry.subscriptionTypes() : "off",
+                    TimeUnit.NANOSECONDS.toMillis(registeredNanos - startNanos),
+                    TimeUnit.NANOSECONDS.toMillis(readyNanos - startNanos),
+                    warm ? "" : " (a sink is still starting; its first sends may be slower)");
+            return eventLoop(api, pipeline, barrier, boundaries, socket, telemetry);
+        } catch (ConfigException e) {
+            reportInitError(api, "Extension.InvalidConfiguration", e.getMessage());
+            closeQuietly(socket, telemetry, pipeline);
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            reportInitError(api, "Extension.InitFailed", "firetap could not start: " + e);
+            closeQuietly(socket, telemetry, pipeline);
+            return 1;
+        }
+    }
+
+    private static int eventLoop(ExtensionsApiClient api, ShippingPipeline pipeline, InvocationBarrier barrier,
+            InvocationBoundaries boundaries, SocketReceiver socket, TelemetryListener telemetry) {
+        while (true) {
+            ExtensionEvent event;
+            try {
+                event = api.next();
+            } catch (IOException e) {
+                LOG.error("the Extensions API stopped answering ({}); delivering what is buffered and exiting",
+                        e.getMessage());
+                shutdown(pipeline, socket, telemetry, System.currentTimeMillis() + 1_000);
+                return 1;
+            }
+            if (event instanceof ExtensionEvent.Invoke invoke) {
+                boundaries.invocationStarted(invoke.requestId());
+                InvocationBarrier.Passage passage = barrier.pass(invoke);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("invocation {}: end of output {}, waited {} µs, flushed in {} µs, {} lines pending",
+                            passage.requestId(), passage.endSeen() ? "seen" : "not seen",
+                            passage.waitNanos() / 1_000, passage.flushNanos() / 1_000, passage.pendingLines());
+                }
+            } else if (event instanceof ExtensionEvent.Shutdown shutdown) {
+                LOG.info("SHUTDOWN ({}): delivering what is left", shutdown.reason());
+                return shutdown(pipeline, socket, telemetry, shutdown.deadlineMs());
+            }
+        }
+    }
+
+    /**
+     * Stops the receivers (they hand over what clients already wrote), then delivers everything
+     * buffered before the deadline and reports what could not be delivered.
+     */
+    private static int shutdown(ShippingPipeline pipeline, SocketReceiver socket, TelemetryListener telemetry,
+            long deadlineMs) {
+        socket.close();
+        if (telemetry != null) {
+            telemetry.close();
+        }
+        long left = deadlineMs - System.currentTimeMillis() - SHUTDOWN_MARGIN_MILLIS;
+        FlushResult result = pipeline.shutdown(Duration.ofMillis(Math.max(1, left)));
+        PipelineCounters counters = pipeline.counters();
+        long lost = counters.lostLines();
+        if (lost == 0 && result.complete()) {
+            LOG.info("firetap stopped: {} lines accepted, all delivered", counters.acceptedLines());
+        } else {
+            LOG.warn("firetap stopped: {} lines accepted, {} lost (see the reasons above)", counters.acceptedLines(), lost);
+        }
+        return 0;
+    }
+
+    private static void reportInitError(ExtensionsApiClient api, String type, String message) {
+        LOG.error("{}", message);
+        try {
+            api.initError(type, message);
+        } catch (IOException e) {
+            LOG.warn("reporting the init error to Lambda failed: {}", e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(SocketReceiver socket, TelemetryListener telemetry, ShippingPipeline pipeline) {
+        try {
+            if (socket != null) {
+                socket.close();
+            }
+            if (telemetry != null) {
+                telemetry.close();
+            }
+            if (pipeline != null) {
+                pipeline.shutdown(Duration.ofMillis(200));
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("cleaning up after a failed start", e);
+        }
+    }
+}

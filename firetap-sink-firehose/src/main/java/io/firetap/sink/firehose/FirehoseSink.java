@@ -1,0 +1,183 @@
+package io.firetap.sink.firehose;
+
+import io.firetap.aws.AwsClientSettings;
+import io.firetap.aws.AwsClients;
+import io.firetap.core.sink.EntryFailure;
+import io.firetap.core.sink.SendResult;
+import io.firetap.core.sink.Sink;
+import io.firetap.core.sink.SinkLimits;
+import io.firetap.core.sink.SinkRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry;
+import software.amazon.awssdk.services.firehose.model.Record;
+
+/**
+ * Ships records to an Amazon Data Firehose delivery stream with {@code PutRecordBatch} on the
+ * netty async client.
+ *
+ * <p>Limits (<a href="https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecordBatch.html">PutRecordBatch</a>):
+ * 500 records and 4 MiB per call, 1,000 KiB per record before base64 encoding. Firehose bills every
+ * record in 5 KB steps, which is why the pipeline packs many lines into each record.
+ *
+ * <p>A call can succeed while some entries fail ({@code FailedPutCount} &gt; 0): exactly those
+ * entries are handed back to the pipeline for retry, as retryable when their error code is
+ * {@code ServiceUnavailableException} or an internal failure, as rejected otherwise. A whole call
+ * that fails is retryable for throttling, 5xx and network trouble, rejected for validation or access
+ * errors (the reason is logged once per error code).
+ */
+public final class FirehoseSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(FirehoseSink.class);
+
+    /** Records per {@code PutRecordBatch} call. */
+    public static final int MAX_RECORDS_PER_CALL = 500;
+    /** Bytes per call (the sum of the records' data). */
+    public static final long MAX_BYTES_PER_CALL = 4L * 1024 * 1024;
+    /** Bytes per record: 1,000 KiB. */
+    public static final int MAX_RECORD_BYTES = 1_000 * 1024;
+    /** Per-entry error codes worth retrying. */
+    private static final Set<String> RETRYABLE_ENTRY_ERRORS = Set.of("ServiceUnavailableException",
+            "InternalFailure", "ServiceUnavailable", "ThrottlingException");
+
+    private final String streamName;
+    private final AwsClientSettings settings;
+    private final Set<String> reportedErrors = ConcurrentHashMap.newKeySet();
+    private volatile FirehoseAsyncClient client;
+    private volatile AwsClients.HttpClient http;
+
+    public FirehoseSink(String streamName, AwsClientSettings settings) {
+        this.streamName = Objects.requireNonNull(streamName, "streamName");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public String name() {
+        return FirehoseSinkProvider.NAME;
+    }
+
+    @Override
+    public SinkLimits limits() {
+        return new SinkLimits(MAX_RECORDS_PER_CALL, MAX_BYTES_PER_CALL, MAX_RECORD_BYTES, 0);
+    }
+
+    /**
+     * Builds the client on the calling (pipeline worker) thread, so several sinks build theirs in
+     * parallel and the extension's registration never waits for it; also loads the request and
+     * response model classes a first call would otherwise load during an invocation.
+     */
+    @Override
+    public CompletableFuture<Void> start() {
+        try {
+            ensureClient();
+            PutRecordBatchRequest.builder().deliveryStreamName(streamName)
+                    .records(Record.builder().data(SdkBytes.fromByteArrayUnsafe(new byte[1])).build()).build();
+            PutRecordBatchResponse.builder().failedPutCount(0)
+                    .requestResponses(PutRecordBatchResponseEntry.builder().recordId("warm").build()).build();
+            settings.credentials().resolveCredentials();
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private FirehoseAsyncClient ensureClient() {
+        FirehoseAsyncClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    http = AwsClients.httpClient(4);
+                    FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
+                            .httpClient(http.http())
+                            .region(settings.region())
+                            .credentialsProvider(settings.credentials())
+                            .overrideConfiguration(AwsClients.overrides(settings));
+                    settings.endpoint().ifPresent(builder::endpointOverride);
+                    c = builder.build();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(List<SinkRecord> batch) {
+        List<Record> records = new ArrayList<>(batch.size());
+        for (SinkRecord r : batch) {
+            records.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(r.payload())).build());
+        }
+        PutRecordBatchRequest request = PutRecordBatchRequest.builder()
+                .deliveryStreamName(streamName).records(records).build();
+        CompletableFuture<PutRecordBatchResponse> call;
+        try {
+            call = ensureClient().putRecordBatch(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(wholeCallFailed(batch.size(), e));
+        }
+        return call.handle((response, error) -> error != null
+                ? wholeCallFailed(batch.size(), error)
+                : entries(response));
+    }
+
+    private SendResult entries(PutRecordBatchResponse response) {
+        Integer failed = response.failedPutCount();
+        if (failed == null || failed == 0) {
+            return SendResult.success();
+        }
+        List<EntryFailure> failures = new ArrayList<>(failed);
+        List<PutRecordBatchResponseEntry> entries = response.requestResponses();
+        for (int i = 0; i < entries.size(); i++) {
+            PutRecordBatchResponseEntry entry = entries.get(i);
+            if (entry.errorCode() != null) {
+                boolean retryable = RETRYABLE_ENTRY_ERRORS.contains(entry.errorCode());
+                if (!retryable) {
+                    reportOnce(entry.errorCode(), entry.errorMessage());
+                }
+                failures.add(new EntryFailure(i, retryable, entry.errorCode(), entry.errorMessage()));
+            }
+        }
+        return SendResult.partial(failures);
+    }
+
+    private SendResult wholeCallFailed(int size, Throwable error) {
+        boolean retryable = AwsClients.retryable(error);
+        String code = AwsClients.errorCode(error);
+        String message = AwsClients.describe(error);
+        if (!retryable) {
+            reportOnce(code, message);
+        }
+        return SendResult.failedAll(size, retryable, code, message);
+    }
+
+    private void reportOnce(String code, String message) {
+        if (reportedErrors.add(code)) {
+            LOG.error("Firehose refused records for delivery stream '{}': {}: {} — not retried (the lines are counted"
+                    + " as lost); check the stream name, its region and the function role's firehose:PutRecordBatch"
+                    + " permission", streamName, code, message);
+        }
+    }
+
+    /** Closes the client in the background; the pipeline waits on the future only as long as its deadline allows. */
+    @Override
+    public CompletableFuture<Void> shutdown() {
+        FirehoseAsyncClient c = client;
+        return c == null ? CompletableFuture.completedFuture(null) : AwsClients.closeInBackground(c, http);
+    }
+
+    @Override
+    public String toString() {
+        return "FirehoseSink[" + streamName + ", " + settings + "]";
+    }
+}

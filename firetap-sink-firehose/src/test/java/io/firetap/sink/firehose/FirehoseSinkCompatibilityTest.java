@@ -1,0 +1,40 @@
+package io.firetap.sink.firehose;
+
+import io.firetap.core.config.Settings;
+import io.firetap.core.sink.Sink;
+import io.firetap.core.sink.SinkContext;
+import io.firetap.testkit.aws.AcceptedRecord;
+import io.firetap.testkit.aws.AwsEndpoint;
+import io.firetap.testkit.fault.Faults;
+import io.firetap.testkit.sink.SinkCompatibilityKit;
+import java.util.List;
+
+/** The FirehoseSink, through the real SDK client, against the testkit's Firehose endpoint. */
+class FirehoseSinkCompatibilityTest extends SinkCompatibilityKit {
+
+    @Override
+    protected Destination openDestination() {
+        AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").seed(11).start();
+        return new Destination() {
+            @Override
+            public Sink newSink(Settings settings) {
+                return new FirehoseSinkProvider().create(SinkContext.of(FirehoseSettings.against(aws, settings)));
+            }
+
+            @Override
+            public List<byte[]> acceptedRecords() {
+                return aws.deliveryStream("logs").records().stream().map(AcceptedRecord::data).toList();
+            }
+
+            @Override
+            public Faults faults() {
+                return aws.faults();
+            }
+
+            @Override
+            public void close() {
+                aws.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,180 @@
+package io.firetap.sink.kinesis;
+
+import io.firetap.aws.AwsClientSettings;
+import io.firetap.aws.AwsClients;
+import io.firetap.core.sink.EntryFailure;
+import io.firetap.core.sink.SendResult;
+import io.firetap.core.sink.Sink;
+import io.firetap.core.sink.SinkLimits;
+import io.firetap.core.sink.SinkRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+
+/**
+ * Ships records to a Kinesis data stream with {@code PutRecords} on the netty async client.
+ *
+ * <p>Limits (<a href="https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html">PutRecords</a>):
+ * 500 records and 5 MiB per call and 1 MiB per record, partition keys included (streams can be set
+ * to take records up to 10 MiB: {@value KinesisSinkProvider#MAX_RECORD_BYTES_VARIABLE}). Every record
+ * carries a partition key ({@link PartitionKeys}); the key's bytes are counted against the limits.
+ *
+ * <p>{@code FailedRecordCount} &gt; 0: only the failed entries are retried —
+ * {@code ProvisionedThroughputExceededException} and {@code InternalFailure} as retryable, anything
+ * else (e.g. KMS access errors) as rejected and counted.
+ */
+public final class KinesisSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisSink.class);
+
+    public static final int MAX_RECORDS_PER_CALL = 500;
+    public static final long MAX_BYTES_PER_CALL = 5L * 1024 * 1024;
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+    public static final int LARGEST_MAX_RECORD_BYTES = 10 * 1024 * 1024;
+    private static final Set<String> RETRYABLE_ENTRY_ERRORS = Set.of("ProvisionedThroughputExceededException",
+            "InternalFailure", "KMSThrottlingException");
+
+    private final String streamName;
+    private final AwsClientSettings settings;
+    private final PartitionKeys keys;
+    private final int maxRecordBytes;
+    private final Set<String> reportedErrors = ConcurrentHashMap.newKeySet();
+    private volatile KinesisAsyncClient client;
+    private volatile AwsClients.HttpClient http;
+
+    public KinesisSink(String streamName, AwsClientSettings settings, PartitionKeys keys, int maxRecordBytes) {
+        this.streamName = Objects.requireNonNull(streamName, "streamName");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    @Override
+    public String name() {
+        return KinesisSinkProvider.NAME;
+    }
+
+    @Override
+    public SinkLimits limits() {
+        // the service's record limit includes the key; the pipeline's counts payload only
+        int key = keys.maxKeyBytes();
+        long perCall = Math.max(MAX_BYTES_PER_CALL, (long) maxRecordBytes);
+        return new SinkLimits(MAX_RECORDS_PER_CALL, perCall, maxRecordBytes - key, key);
+    }
+
+    /** Builds the client on the pipeline worker's thread and loads the model classes a first call needs. */
+    @Override
+    public CompletableFuture<Void> start() {
+        try {
+            ensureClient();
+            PutRecordsRequest.builder().streamName(streamName).records(PutRecordsRequestEntry.builder()
+                    .partitionKey("warm").data(SdkBytes.fromByteArrayUnsafe(new byte[1])).build()).build();
+            PutRecordsResponse.builder().failedRecordCount(0)
+                    .records(PutRecordsResultEntry.builder().shardId("warm").build()).build();
+            settings.credentials().resolveCredentials();
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private KinesisAsyncClient ensureClient() {
+        KinesisAsyncClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    http = AwsClients.httpClient(4);
+                    KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
+                            .httpClient(http.http())
+                            .region(settings.region())
+                            .credentialsProvider(settings.credentials())
+                            .overrideConfiguration(AwsClients.overrides(settings));
+                    settings.endpoint().ifPresent(builder::endpointOverride);
+                    c = builder.build();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(List<SinkRecord> batch) {
+        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.size());
+        for (SinkRecord r : batch) {
+            entries.add(PutRecordsRequestEntry.builder()
+                    .partitionKey(keys.keyFor(r))
+                    .data(SdkBytes.fromByteArrayUnsafe(r.payload()))
+                    .build());
+        }
+        PutRecordsRequest request = PutRecordsRequest.builder().streamName(streamName).records(entries).build();
+        CompletableFuture<PutRecordsResponse> call;
+        try {
+            call = ensureClient().putRecords(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(wholeCallFailed(batch.size(), e));
+        }
+        return call.handle((response, error) -> error != null ? wholeCallFailed(batch.size(), error) : entries(response));
+    }
+
+    private SendResult entries(PutRecordsResponse response) {
+        Integer failed = response.failedRecordCount();
+        if (failed == null || failed == 0) {
+            return SendResult.success();
+        }
+        List<EntryFailure> failures = new ArrayList<>(failed);
+        List<PutRecordsResultEntry> results = response.records();
+        for (int i = 0; i < results.size(); i++) {
+            PutRecordsResultEntry entry = results.get(i);
+            if (entry.errorCode() != null) {
+                boolean retryable = RETRYABLE_ENTRY_ERRORS.contains(entry.errorCode());
+                if (!retryable) {
+                    reportOnce(entry.errorCode(), entry.errorMessage());
+                }
+                failures.add(new EntryFailure(i, retryable, entry.errorCode(), entry.errorMessage()));
+            }
+        }
+        return SendResult.partial(failures);
+    }
+
+    private SendResult wholeCallFailed(int size, Throwable error) {
+        boolean retryable = AwsClients.retryable(error);
+        String code = AwsClients.errorCode(error);
+        String message = AwsClients.describe(error);
+        if (!retryable) {
+            reportOnce(code, message);
+        }
+        return SendResult.failedAll(size, retryable, code, message);
+    }
+
+    private void reportOnce(String code, String message) {
+        if (reportedErrors.add(code)) {
+            LOG.error("Kinesis refused records for stream '{}': {}: {} — not retried (the lines are counted as lost);"
+                    + " check the stream name, its region and the function role's kinesis:PutRecords permission",
+                    streamName, code, message);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown() {
+        KinesisAsyncClient c = client;
+        return c == null ? CompletableFuture.completedFuture(null) : AwsClients.closeInBackground(c, http);
+    }
+
+    @Override
+    public String toString() {
+        return "KinesisSink[" + streamName + ", " + settings + "]";
+    }
+}

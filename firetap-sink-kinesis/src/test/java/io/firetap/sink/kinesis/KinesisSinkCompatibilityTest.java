@@ -1,0 +1,52 @@
+package io.firetap.sink.kinesis;
+
+import io.firetap.core.config.Settings;
+import io.firetap.core.sink.Sink;
+import io.firetap.core.sink.SinkContext;
+import io.firetap.testkit.aws.AcceptedRecord;
+import io.firetap.testkit.aws.AwsEndpoint;
+import io.firetap.testkit.fault.Faults;
+import io.firetap.testkit.sink.SinkCompatibilityKit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The KinesisSink, through the real SDK client (CBOR), against the testkit's Kinesis endpoint with 4 shards. */
+class KinesisSinkCompatibilityTest extends SinkCompatibilityKit {
+
+    @Override
+    protected Destination openDestination() {
+        AwsEndpoint aws = AwsEndpoint.builder().dataStream("events", 4).seed(13).start();
+        return new Destination() {
+            @Override
+            public Sink newSink(Settings settings) {
+                return new KinesisSinkProvider().create(SinkContext.of(against(aws, settings)));
+            }
+
+            @Override
+            public List<byte[]> acceptedRecords() {
+                return aws.dataStream("events").records().stream().map(AcceptedRecord::data).toList();
+            }
+
+            @Override
+            public Faults faults() {
+                return aws.faults();
+            }
+
+            @Override
+            public void close() {
+                aws.close();
+            }
+        };
+    }
+
+    static Settings against(AwsEndpoint aws, Settings extra) {
+        Map<String, String> values = new HashMap<>(extra.asMap());
+        values.putIfAbsent("FIRETAP_STREAM_NAME", "events");
+        values.put("AWS_REGION", "eu-west-1");
+        values.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+        values.put("AWS_SECRET_ACCESS_KEY", "not-a-secret");
+        values.put("AWS_ENDPOINT_URL_KINESIS", aws.endpointUri().toString());
+        return Settings.of(values);
+    }
+}
