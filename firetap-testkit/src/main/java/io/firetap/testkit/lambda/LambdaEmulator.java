@@ -306,6 +306,10 @@ public final class LambdaEmulator implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        if (p.status != Invocation.Status.TIMEOUT && runtime.isAlive()) {
+            // like Lambda's log capture: what the runtime wrote before its response precedes runtimeDone
+            runtime.syncOutput(1_000);
+        }
         String status = switch (p.status) {
             case SUCCESS -> "success";
             case ERROR -> "error";

@@ -23,6 +23,10 @@ public final class ManagedProcess {
     private final String name;
     private final Process process;
     private final List<Thread> readers = new ArrayList<>(2);
+    private static final byte[] SYNC = {0, 'e', 'm', 'u', '-', 's', 'y', 'n', 'c', '-'};
+    private final Object syncLock = new Object();
+    private final java.util.Set<String> synced = new java.util.HashSet<>();
+    private int ended;
 
     private ManagedProcess(String name, Process process) {
         this.name = name;
@@ -70,7 +74,7 @@ public final class ManagedProcess {
                     for (int i = 0; i < n; i++) {
                         if (chunk[i] == '\n') {
                             line.write(chunk, start, i - start);
-                            lines.accept(stream, line.toByteArray());
+                            deliver(stream, line.toByteArray(), lines);
                             line.reset();
                             start = i + 1;
                         }
@@ -81,12 +85,87 @@ public final class ManagedProcess {
                 // the process went away
             }
             if (line.size() > 0) {
-                lines.accept(stream, line.toByteArray());
+                deliver(stream, line.toByteArray(), lines);
+            }
+            synchronized (syncLock) {
+                ended++;
+                syncLock.notifyAll();
             }
         }, "emulator-" + name + "-" + stream.name().toLowerCase(java.util.Locale.ROOT));
         t.setDaemon(true);
         t.start();
         readers.add(t);
+    }
+
+    /** Hands a line on, unless it carries a sync marker, which is removed and reported instead. */
+    private void deliver(Stream stream, byte[] line, BiConsumer<Stream, byte[]> lines) {
+        int at = indexOf(line, SYNC);
+        if (at < 0) {
+            lines.accept(stream, line);
+            return;
+        }
+        if (at > 0) {
+            lines.accept(stream, java.util.Arrays.copyOf(line, at));
+        }
+        String id = new String(line, at + SYNC.length, line.length - at - SYNC.length, StandardCharsets.US_ASCII);
+        synchronized (syncLock) {
+            synced.add(stream + id);
+            syncLock.notifyAll();
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (haystack[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /**
+     * Returns once every byte the process wrote to stdout and stderr before this call has been read
+     * and handed on, as Lambda's log capture has the function's output before it reports the runtime
+     * done. Writes a marker line into both pipes through {@code /proc/<pid>/fd/1} and {@code fd/2} and
+     * waits (bounded) until the readers meet it; the marker never reaches the line consumer.
+     */
+    public void syncOutput(long timeoutMillis) {
+        String id = Long.toHexString(System.nanoTime());
+        List<Stream> written = new ArrayList<>(2);
+        for (Stream stream : Stream.values()) {
+            String fd = stream == Stream.STDOUT ? "1" : "2";
+            try (java.io.FileOutputStream out = new java.io.FileOutputStream("/proc/" + process.pid() + "/fd/" + fd)) {
+                byte[] marker = new byte[SYNC.length + id.length() + 1];
+                System.arraycopy(SYNC, 0, marker, 0, SYNC.length);
+                System.arraycopy(id.getBytes(StandardCharsets.US_ASCII), 0, marker, SYNC.length, id.length());
+                marker[marker.length - 1] = '\n';
+                out.write(marker);
+                written.add(stream);
+            } catch (IOException | SecurityException e) {
+                // the process is gone or its stream is not ours to write: nothing to wait for
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (syncLock) {
+            for (Stream stream : written) {
+                while (!synced.remove(stream + id) && ended < 2) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(syncLock, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     public String name() {

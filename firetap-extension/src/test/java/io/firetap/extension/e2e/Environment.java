@@ -1,0 +1,69 @@
+package io.firetap.extension.e2e;
+
+import io.firetap.extension.ExtensionMain;
+import io.firetap.testkit.aws.AwsEndpoint;
+import io.firetap.testkit.lambda.LambdaEmulator;
+import io.firetap.testkit.local.SampleFunction;
+import io.firetap.wrapper.WrapperMain;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A function's execution environment for end-to-end tests: a layer folder whose
+ * {@code extensions/firetap} starts the real extension, a task root with a handler that runs the
+ * sample function, a bootstrap that runs the real wrapper, and the environment pointing the
+ * Firehose sink at a testkit endpoint.
+ */
+final class Environment {
+    private Environment() {
+    }
+
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    static final String CLASSPATH = System.getProperty("java.class.path");
+
+    /** Writes the layer (extension) and task root (handler, wrapper bootstrap) into {@code dir}. */
+    static void write(Path dir) throws IOException {
+        script(dir.resolve("layer/extensions/firetap"), java("-Dfiretap.extension.name=firetap",
+                ExtensionMain.class.getName()));
+        script(dir.resolve("task/handler"), java(SampleFunction.class.getName()));
+        script(dir.resolve("task/bootstrap"), java(WrapperMain.class.getName()));
+    }
+
+    /** An emulator with the wrapper as runtime ({@code bootstrap}) and the sample function as handler. */
+    static LambdaEmulator.Builder withWrapper(Path dir, AwsEndpoint aws) {
+        return base(dir, aws).runtime(List.of(dir.resolve("task/bootstrap").toString())).handler("handler");
+    }
+
+    /** An emulator running the sample function directly, without the wrapper: lines reach firetap through telemetry. */
+    static LambdaEmulator.Builder withoutWrapper(Path dir, AwsEndpoint aws) {
+        return base(dir, aws).runtime(List.of(dir.resolve("task/handler").toString())).handler("handler");
+    }
+
+    private static LambdaEmulator.Builder base(Path dir, AwsEndpoint aws) {
+        return LambdaEmulator.builder()
+                .layer(dir.resolve("layer"))
+                .taskRoot(dir.resolve("task"))
+                .functionName("checkout")
+                .env("FIRETAP_STREAM_NAME", "logs")
+                .env("FIRETAP_SOCKET_PATH", dir.resolve("firetap.sock").toString())
+                .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
+                .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+                .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+                .env("AWS_SESSION_TOKEN", "not-a-token");
+    }
+
+    private static String java(String... args) {
+        return "exec '" + JAVA + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp '" + CLASSPATH + "' "
+                + List.of(args).stream().map(a -> "'" + a + "'").collect(Collectors.joining(" ")) + " \"$@\"\n";
+    }
+
+    private static void script(Path file, String body) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}

@@ -1,0 +1,184 @@
+package io.firetap.wrapper;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * The Runtime API, served to the child on a loopback port and forwarded to Lambda's real one.
+ *
+ * <p>Transparent: method, path, headers, body and status pass through unchanged (only hop-by-hop
+ * headers are re-framed), and the long-poll {@code /next} simply waits upstream. Two moments are
+ * observed: the answer to {@code invocation/next} names the request the child is about to run
+ * ({@link Hooks#invocationStarted}), and before a {@code /response} or {@code /error} post is
+ * forwarded, {@link Hooks#beforeResult} gets to drain the child's output and mark its end. Each
+ * child connection gets its own keep-alive upstream connection and thread; a runtime uses one or two.
+ */
+final class RuntimeProxy implements AutoCloseable {
+    private static final String PREFIX = "/2018-06-01/runtime/";
+
+    /** What the wrapper does at the two moments the proxy observes. */
+    interface Hooks {
+        void invocationStarted(String requestId);
+
+        /** Called before a result (or, with a {@code null} id, an init error) is forwarded. */
+        void beforeResult(String requestId);
+    }
+
+    private final ServerSocket server;
+    private final String upstreamHost;
+    private final int upstreamPort;
+    private final Hooks hooks;
+    private volatile boolean closed;
+
+    private RuntimeProxy(ServerSocket server, String upstream, Hooks hooks) {
+        this.server = server;
+        int colon = upstream.lastIndexOf(':');
+        this.upstreamHost = colon < 0 ? upstream : upstream.substring(0, colon);
+        this.upstreamPort = colon < 0 ? 80 : Integer.parseInt(upstream.substring(colon + 1));
+        this.hooks = hooks;
+    }
+
+    /** Listens on a free loopback port and forwards to {@code upstream} ({@code host:port}). */
+    static RuntimeProxy start(String upstream, Hooks hooks) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        RuntimeProxy proxy = new RuntimeProxy(server, upstream, hooks);
+        Thread acceptor = new Thread(proxy::acceptLoop, "firetap-runtime-proxy");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return proxy;
+    }
+
+    /** {@code 127.0.0.1:port}: the child's {@code AWS_LAMBDA_RUNTIME_API}. */
+    String address() {
+        return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket child = server.accept();
+                child.setTcpNoDelay(true);
+                Thread t = new Thread(() -> serve(child), "firetap-runtime-proxy-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    Diagnostics.warn("the Runtime API proxy stopped accepting: " + e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket child) {
+        Socket up = null;
+        try (child) {
+            InputStream childIn = new BufferedInputStream(child.getInputStream(), 16 * 1024);
+            OutputStream childOut = new BufferedOutputStream(child.getOutputStream(), 16 * 1024);
+            InputStream upIn = null;
+            OutputStream upOut = null;
+            HttpMessage request;
+            while ((request = HttpMessage.readRequest(childIn)) != null) {
+                String[] parts = request.startLine.split(" ", 3);
+                String method = parts[0];
+                String path = parts.length > 1 ? parts[1] : "";
+                observeRequest(method, path);
+                HttpMessage response = null;
+                for (int attempt = 0; attempt < 2 && response == null; attempt++) {
+                    if (up == null) {
+                        up = new Socket();
+                        up.setTcpNoDelay(true);
+                        up.connect(new InetSocketAddress(upstreamHost, upstreamPort), 5_000);
+                        upIn = new BufferedInputStream(up.getInputStream(), 16 * 1024);
+                        upOut = new BufferedOutputStream(up.getOutputStream(), 16 * 1024);
+                    }
+                    try {
+                        request.writeTo(upOut, true);
+                        response = HttpMessage.readResponse(upIn, method);
+                    } catch (IOException e) {
+                        // a kept-alive upstream connection may have been closed meanwhile: one fresh try
+                        closeQuietly(up);
+                        up = null;
+                        if (attempt == 1) {
+                            throw e;
+                        }
+                    }
+                }
+                if (response.wantsClose()) {
+                    closeQuietly(up);
+                    up = null;
+                }
+                observeResponse(method, path, response);
+                boolean keepAlive = !request.wantsClose();
+                response.writeTo(childOut, keepAlive);
+                if (!keepAlive) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                Diagnostics.warn("a Runtime API call through the proxy failed: " + e.getMessage());
+            }
+        } finally {
+            closeQuietly(up);
+        }
+    }
+
+    private void observeRequest(String method, String path) {
+        if (!method.equals("POST") || !path.startsWith(PREFIX)) {
+            return;
+        }
+        String rest = path.substring(PREFIX.length());
+        if (rest.startsWith("invocation/")) {
+            String tail = rest.substring("invocation/".length());
+            int slash = tail.indexOf('/');
+            if (slash > 0) {
+                String what = tail.substring(slash + 1);
+                if (what.equals("response") || what.equals("error")) {
+                    hooks.beforeResult(tail.substring(0, slash));
+                }
+            }
+        } else if (rest.equals("init/error")) {
+            hooks.beforeResult(null);
+        }
+    }
+
+    private void observeResponse(String method, String path, HttpMessage response) throws IOException {
+        if (method.equals("GET") && path.startsWith(PREFIX + "invocation/next")
+                && HttpMessage.status(response.startLine) == 200) {
+            String id = response.header("Lambda-Runtime-Aws-Request-Id");
+            if (id != null) {
+                hooks.invocationStarted(id);
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+}

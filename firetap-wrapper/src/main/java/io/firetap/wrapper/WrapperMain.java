@@ -1,0 +1,237 @@
+package io.firetap.wrapper;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
+
+/**
+ * The firetap wrapper: runs the function's handler (or, as {@code AWS_LAMBDA_EXEC_WRAPPER}, the
+ * runtime's command line) as a child, streams its stdout to the extension's socket, marks where
+ * each invocation's output ends, and never breaks the function.
+ *
+ * <ul>
+ *   <li>Bootstrap mode (no arguments): the command is {@code $_HANDLER}, resolved against
+ *       {@code $LAMBDA_TASK_ROOT} unless absolute. Exec-wrapper mode: the arguments are the command.</li>
+ *   <li>stdin, stderr, the working directory and the environment pass through; the child's
+ *       {@code AWS_LAMBDA_RUNTIME_API} points at the wrapper's loopback proxy.</li>
+ *   <li>The child's exit status becomes the wrapper's (128 + N after death by signal N); SIGTERM and
+ *       SIGINT are forwarded to it, and after a grace period it is killed.</li>
+ *   <li>If the extension's socket is missing or breaks, the output goes to the wrapper's own stdout.</li>
+ * </ul>
+ */
+public final class WrapperMain {
+    /** Set for the child: a launcher started inside it runs the command directly instead of wrapping again. */
+    public static final String GUARD_VARIABLE = "FIRETAP_WRAPPED";
+    static final String SOCKET_VARIABLE = "FIRETAP_SOCKET_PATH";
+    static final String DEFAULT_SOCKET = "/tmp/firetap.sock";
+    static final String GRACE_VARIABLE = "FIRETAP_WRAPPER_GRACE_MS";
+    static final long DEFAULT_GRACE_MS = 1_500;
+    /** Exit status when the command cannot be found or started, as a shell reports it. */
+    static final int CANNOT_START = 127;
+
+    private WrapperMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv()));
+    }
+
+    static int run(String[] args, Map<String, String> env) {
+        List<String> command;
+        try {
+            command = command(args, env);
+        } catch (IllegalArgumentException e) {
+            Diagnostics.error(e.getMessage());
+            return CANNOT_START;
+        }
+        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        if ("1".equals(env.get(GUARD_VARIABLE))) {
+            // started inside a wrapped function: run the command as it is, no second wrapper
+            return runPlain(command);
+        }
+        long grace = grace(env);
+        Path socket = Path.of(env.getOrDefault(SOCKET_VARIABLE, DEFAULT_SOCKET));
+        ExtensionLink link = new ExtensionLink(socket, stdout);
+        link.connect();
+        OutputForwarder[] forwarder = new OutputForwarder[1];
+        RuntimeProxy proxy = null;
+        String upstream = env.get("AWS_LAMBDA_RUNTIME_API");
+        if (upstream != null && !upstream.isBlank()) {
+            try {
+                proxy = RuntimeProxy.start(upstream, new RuntimeProxy.Hooks() {
+                    @Override
+                    public void invocationStarted(String requestId) {
+                        link.start(requestId);
+                    }
+
+                    @Override
+                    public void beforeResult(String requestId) {
+                        forwarder[0].drain();
+                        if (requestId != null) {
+                            link.end(requestId);
+                        }
+                    }
+                });
+            } catch (IOException e) {
+                Diagnostics.warn("the Runtime API proxy could not start (" + e.getMessage()
+                        + "); the function talks to Lambda directly and invocation ends are not marked");
+            }
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE);
+        Map<String, String> childEnv = builder.environment();
+        childEnv.put(GUARD_VARIABLE, "1");
+        // managed runtimes write their logs to this descriptor instead of stdout when it is set
+        childEnv.remove("_LAMBDA_TELEMETRY_LOG_FD");
+        childEnv.putIfAbsent("PYTHONUNBUFFERED", "1");
+        if (proxy != null) {
+            childEnv.put("AWS_LAMBDA_RUNTIME_API", proxy.address());
+        }
+        Process child;
+        try {
+            child = builder.start();
+        } catch (IOException e) {
+            Diagnostics.error("cannot start the function's handler " + command.get(0) + ": " + e.getMessage());
+            link.close();
+            return CANNOT_START;
+        }
+        OutputStream drainWriter = openSecondWriteEnd(child.pid());
+        forwarder[0] = new OutputForwarder(child.getInputStream(), link, drainWriter);
+        Thread reader = new Thread(forwarder[0], "firetap-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        forwardSignals(child, grace);
+
+        int status = waitFor(child);
+        forwarder[0].closeDrainWriter();
+        try {
+            // the child's own children may keep stdout open; don't wait on them for long
+            reader.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        link.close();
+        return status;
+    }
+
+    /** The command to run: the arguments, or {@code $_HANDLER} against {@code $LAMBDA_TASK_ROOT}. */
+    static List<String> command(String[] args, Map<String, String> env) {
+        if (args.length > 0) {
+            return List.of(args);
+        }
+        String handler = env.get("_HANDLER");
+        if (handler == null || handler.isBlank()) {
+            throw new IllegalArgumentException("firetap wrapper: nothing to run — _HANDLER is not set and no command was"
+                    + " given (in a function's bootstrap, set the handler to the executable to run; as"
+                    + " AWS_LAMBDA_EXEC_WRAPPER, Lambda passes the runtime's command)");
+        }
+        Path path = Path.of(handler);
+        if (!path.isAbsolute()) {
+            String root = env.get("LAMBDA_TASK_ROOT");
+            path = root == null ? path.toAbsolutePath() : Path.of(root).resolve(handler);
+        }
+        if (!Files.isExecutable(path)) {
+            throw new IllegalArgumentException("firetap wrapper: the handler " + path + " (from _HANDLER=" + handler
+                    + ") is not an executable file");
+        }
+        List<String> command = new ArrayList<>(1);
+        command.add(path.toString());
+        return command;
+    }
+
+    private static long grace(Map<String, String> env) {
+        String raw = env.get(GRACE_VARIABLE);
+        if (raw == null || raw.isBlank()) {
+            return DEFAULT_GRACE_MS;
+        }
+        try {
+            long ms = Long.parseLong(raw.trim());
+            if (ms >= 0 && ms <= 60_000) {
+                return ms;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        Diagnostics.warn(GRACE_VARIABLE + "='" + raw + "' is not valid: expected milliseconds, 0-60000; using "
+                + DEFAULT_GRACE_MS);
+        return DEFAULT_GRACE_MS;
+    }
+
+    /** Another write end of the child's stdout pipe, for the drain marker; {@code null} without {@code /proc}. */
+    private static OutputStream openSecondWriteEnd(long pid) {
+        try {
+            return new FileOutputStream("/proc/" + pid + "/fd/1");
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    private static void forwardSignals(Process child, long graceMs) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> {
+                    if (name.equals("TERM")) {
+                        child.destroy();
+                    } else {
+                        sendSignal(child.pid(), name);
+                    }
+                    Thread killer = new Thread(() -> {
+                        try {
+                            if (!child.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
+                                child.destroyForcibly();
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "firetap-grace");
+                    killer.setDaemon(true);
+                    killer.start();
+                });
+            } catch (IllegalArgumentException e) {
+                // the signal cannot be handled on this platform
+            }
+        }
+    }
+
+    private static void sendSignal(long pid, String name) {
+        try {
+            new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        } catch (IOException e) {
+            Diagnostics.warn("could not forward SIG" + name + " to the function: " + e.getMessage());
+        }
+    }
+
+    private static int runPlain(List<String> command) {
+        try {
+            Process child = new ProcessBuilder(command).inheritIO().start();
+            forwardSignals(child, DEFAULT_GRACE_MS);
+            return waitFor(child);
+        } catch (IOException e) {
+            Diagnostics.error("cannot start " + command.get(0) + ": " + e.getMessage());
+            return CANNOT_START;
+        }
+    }
+
+    private static int waitFor(Process child) {
+        while (true) {
+            try {
+                return child.waitFor();
+            } catch (InterruptedException e) {
+                // keep waiting: the wrapper ends with its child
+            }
+        }
+    }
+}
