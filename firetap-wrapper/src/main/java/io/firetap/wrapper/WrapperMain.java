@@ -97,9 +97,13 @@ public final class WrapperMain {
         if (proxy != null) {
             childEnv.put("AWS_LAMBDA_RUNTIME_API", proxy.address());
         }
+        // handlers first: a signal that arrives while the child starts must still reach it
+        java.util.concurrent.atomic.AtomicReference<Process> running = new java.util.concurrent.atomic.AtomicReference<>();
+        forwardSignals(running, grace);
         Process child;
         try {
             child = builder.start();
+            running.set(child);
         } catch (IOException e) {
             Diagnostics.error("cannot start the function's handler " + command.get(0) + ": " + e.getMessage());
             link.close();
@@ -110,7 +114,6 @@ public final class WrapperMain {
         Thread reader = new Thread(forwarder[0], "firetap-stdout");
         reader.setDaemon(true);
         reader.start();
-        forwardSignals(child, grace);
 
         int status = waitFor(child);
         forwarder[0].closeDrainWriter();
@@ -179,19 +182,25 @@ public final class WrapperMain {
         }
     }
 
-    private static void forwardSignals(Process child, long graceMs) {
+    private static void forwardSignals(java.util.concurrent.atomic.AtomicReference<Process> running, long graceMs) {
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), signal -> {
+                    Process child = running.get();
+                    if (child == null) {
+                        // no child yet: end as the signal would have ended us
+                        Runtime.getRuntime().halt(128 + signal.getNumber());
+                    }
                     if (name.equals("TERM")) {
-                        child.destroy();
+                        // through the handle: Process.destroy() would also close the child's stdout pipe
+                        child.toHandle().destroy();
                     } else {
                         sendSignal(child.pid(), name);
                     }
                     Thread killer = new Thread(() -> {
                         try {
                             if (!child.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
-                                child.destroyForcibly();
+                                child.toHandle().destroyForcibly();
                             }
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
@@ -216,8 +225,10 @@ public final class WrapperMain {
 
     private static int runPlain(List<String> command) {
         try {
+            java.util.concurrent.atomic.AtomicReference<Process> running = new java.util.concurrent.atomic.AtomicReference<>();
+            forwardSignals(running, DEFAULT_GRACE_MS);
             Process child = new ProcessBuilder(command).inheritIO().start();
-            forwardSignals(child, DEFAULT_GRACE_MS);
+            running.set(child);
             return waitFor(child);
         } catch (IOException e) {
             Diagnostics.error("cannot start " + command.get(0) + ": " + e.getMessage());

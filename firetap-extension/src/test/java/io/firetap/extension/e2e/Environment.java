@@ -31,11 +31,23 @@ final class Environment {
                 ExtensionMain.class.getName()));
         script(dir.resolve("task/handler"), java(SampleFunction.class.getName()));
         script(dir.resolve("task/bootstrap"), java(WrapperMain.class.getName()));
+        script(dir.resolve("task/bytes"), java(BytesFunction.class.getName()));
     }
 
     /** An emulator with the wrapper as runtime ({@code bootstrap}) and the sample function as handler. */
     static LambdaEmulator.Builder withWrapper(Path dir, AwsEndpoint aws) {
         return base(dir, aws).runtime(List.of(dir.resolve("task/bootstrap").toString())).handler("handler");
+    }
+
+    /** Writes {@code body} as an executable POSIX sh script. */
+    static Path shell(Path file, String body) throws IOException {
+        script(file, body);
+        return file;
+    }
+
+    /** The command line that runs the wrapper in this JVM's classpath. */
+    static List<String> wrapperCommand() {
+        return List.of(JAVA, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", CLASSPATH, WrapperMain.class.getName());
     }
 
     /** An emulator running the sample function directly, without the wrapper: lines reach firetap through telemetry. */

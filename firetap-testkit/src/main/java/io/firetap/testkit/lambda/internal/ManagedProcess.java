@@ -197,13 +197,14 @@ public final class ManagedProcess {
 
     /** Sends SIGTERM to the process itself (Lambda's signal to the runtime at shutdown). */
     public void terminate() {
-        process.destroy();
+        // through the handle: Process.destroy() would also close the pipes still being read
+        process.toHandle().destroy();
     }
 
     /** SIGKILL to the process and its descendants. */
     public void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
     }
 
     public int exitCode() {
