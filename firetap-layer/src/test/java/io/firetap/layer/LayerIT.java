@@ -1,0 +1,253 @@
+package io.firetap.layer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firetap.testkit.aws.AcceptedStream;
+import io.firetap.testkit.aws.AwsEndpoint;
+import io.firetap.testkit.lambda.Invocation;
+import io.firetap.testkit.lambda.LambdaEmulator;
+import io.firetap.testkit.lambda.ShutdownReport;
+import io.firetap.testkit.local.SampleFunction;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built {@code firetap-layer.zip}, unzipped into a temporary folder, as Lambda would use it. */
+class LayerIT {
+    private static final Path ZIP = Path.of(System.getProperty("firetap.layer.zip", "target/firetap-layer.zip"));
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    @TempDir
+    Path dir;
+    Path layer;
+
+    @BeforeEach
+    void unzip() throws IOException {
+        layer = dir.resolve("opt");
+        Map<String, Integer> modes = unixModes(ZIP);
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(ZIP))) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                Path target = layer.resolve(entry.getName());
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(zip, target);
+                    if ((modes.getOrDefault(entry.getName(), 0) & 0100) != 0) {
+                        Files.setPosixFilePermissions(target, Set.of(PosixFilePermission.OWNER_READ,
+                                PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+                                PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
+                                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theZipHoldsAnExecutableLauncherTheExtensionWithBothSinksAndTheWrapperAlone() throws IOException {
+        Map<String, Integer> modes = unixModes(ZIP);
+
+        assertThat(modes.get("extensions/firetap") & 0777).isEqualTo(0755);
+        assertThat(modes.keySet()).anyMatch(n -> n.matches("firetap/lib/firetap-extension-.*\\.jar"))
+                .anyMatch(n -> n.matches("firetap/lib/firetap-sink-firehose-.*\\.jar"))
+                .anyMatch(n -> n.matches("firetap/lib/firetap-sink-kinesis-.*\\.jar"))
+                .contains("firetap/wrapper/firetap-wrapper.jar")
+                .noneMatch(n -> n.startsWith("firetap/lib/firetap-wrapper"))
+                .noneMatch(n -> n.contains("apache-client") || n.contains("apache5-client"));
+    }
+
+    @Test
+    void underTheEmulatorTheLayersExtensionAndWrapperDeliverEveryLineBeforeTheFreeze() throws Exception {
+        Path task = Files.createDirectories(dir.resolve("task"));
+        script(task.resolve("bootstrap"), "exec '" + layer.resolve("extensions/firetap") + "'\n");
+        script(task.resolve("handler"), "exec '" + JAVA + "' -cp '" + System.getProperty("java.class.path") + "' "
+                + SampleFunction.class.getName() + "\n");
+        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").start()) {
+            AcceptedStream logs = aws.deliveryStream("logs");
+            Map<Integer, Long> whileFrozen = new ConcurrentHashMap<>();
+            ShutdownReport end;
+            try (LambdaEmulator lambda = LambdaEmulator.builder()
+                    .layer(layer)
+                    .taskRoot(task)
+                    .handler("handler")
+                    .runtime(List.of(task.resolve("bootstrap").toString()))
+                    .env("FIRETAP_STREAM_NAME", "logs")
+                    .env("FIRETAP_SOCKET_PATH", dir.resolve("firetap.sock").toString())
+                    .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
+                    .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+                    .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+                    .env("JAVA_HOME", System.getProperty("java.home"))
+                    .onFrozen(i -> whileFrozen.put(i.number(), logs.lineCount()))
+                    .build().start()) {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(lambda.invoke("{\"lines\":100}").status()).isEqualTo(Invocation.Status.SUCCESS);
+                }
+                end = lambda.shutdown();
+            }
+            assertThat(whileFrozen).containsEntry(1, 100L).containsEntry(2, 200L).containsEntry(3, 300L);
+            assertThat(end.process("firetap").exitCode()).isZero();
+            assertThat(end.process("runtime").killed()).isFalse();
+        }
+    }
+
+    @Test
+    void theModeComesFromFiretapModeOrTheHandlerOrTheArguments() throws Exception {
+        Path handler = script(dir.resolve("hello"), "echo \"hello from the handler $*\"\n");
+
+        Result bootstrap = launch(layer.resolve("extensions/firetap"), Map.of("_HANDLER", handler.toString()));
+        Result execWrapper = launch(layer.resolve("extensions/firetap"), Map.of(), handler.toString(), "arg1");
+        Result invalid = launch(layer.resolve("extensions/firetap"), Map.of("FIRETAP_MODE", "sidecar"));
+
+        assertThat(bootstrap.stdout).isEqualTo("hello from the handler \n");
+        assertThat(execWrapper.stdout).isEqualTo("hello from the handler arg1\n");
+        assertThat(invalid.status).isEqualTo(2);
+        assertThat(invalid.stderr).contains("FIRETAP_MODE='sidecar' is not valid: expected extension or wrapper");
+    }
+
+    @Test
+    void extensionModeWithoutTheLambdaApiFailsWithAClearMessage() throws Exception {
+        Result extension = launch(layer.resolve("extensions/firetap"), Map.of("FIRETAP_MODE", "extension"));
+
+        assertThat(extension.status).isEqualTo(1);
+        assertThat(extension.stderr).contains("AWS_LAMBDA_RUNTIME_API is not set");
+    }
+
+    @Test
+    void itWorksFromAnyFolderAndThroughASymlink() throws Exception {
+        Path handler = script(dir.resolve("hello"), "echo linked\n");
+        Path elsewhere = Files.createDirectories(dir.resolve("somewhere/else"));
+        Path link = Files.createSymbolicLink(elsewhere.resolve("firetap"), layer.resolve("extensions/firetap"));
+
+        Result result = launch(link, Map.of("_HANDLER", handler.toString()));
+
+        assertThat(result.stdout).isEqualTo("linked\n");
+        assertThat(result.status).isZero();
+    }
+
+    @Test
+    void javaIsLookedForInTheLayerFirstThenJavaHomeThenPath() throws Exception {
+        Path handler = script(dir.resolve("hello"), "echo unused\n");
+        Path home = dir.resolve("home");
+        script(home.resolve("bin/java"), "echo from JAVA_HOME\n");
+        Path bin = dir.resolve("bin");
+        script(bin.resolve("java"), "echo from PATH\n");
+        String path = bin + ":/usr/bin:/bin";
+
+        Result onPath = launch(layer.resolve("extensions/firetap"), Map.of("_HANDLER", handler.toString(), "PATH", path),
+                true);
+        Result fromHome = launch(layer.resolve("extensions/firetap"),
+                Map.of("_HANDLER", handler.toString(), "PATH", path, "JAVA_HOME", home.toString()), true);
+        script(layer.resolve("firetap/jre/bin/java"), "echo from the layer\n");
+        Result bundled = launch(layer.resolve("extensions/firetap"),
+                Map.of("_HANDLER", handler.toString(), "PATH", path, "JAVA_HOME", home.toString()), true);
+
+        assertThat(onPath.stdout).isEqualTo("from PATH\n");
+        assertThat(fromHome.stdout).isEqualTo("from JAVA_HOME\n");
+        assertThat(bundled.stdout).isEqualTo("from the layer\n");
+    }
+
+    @Test
+    void withoutJavaTheExtensionSaysSoInOneLineAndTheWrapperStillRunsTheHandler() throws Exception {
+        Path handler = script(dir.resolve("hello"), "echo still running\n");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        String path = empty.toString();
+        Path noJava = Files.createDirectories(dir.resolve("no-java"));
+
+        Result extension = launch(layer.resolve("extensions/firetap"), Map.of("PATH", path, "JAVA_HOME", noJava.toString()),
+                true);
+        Result wrapper = launch(layer.resolve("extensions/firetap"),
+                Map.of("PATH", path, "JAVA_HOME", noJava.toString(), "_HANDLER", handler.toString()), true);
+
+        assertThat(extension.status).isEqualTo(1);
+        assertThat(extension.stderr.lines().count()).isEqualTo(1);
+        assertThat(extension.stderr).startsWith("firetap: no Java runtime found");
+        assertThat(wrapper.status).isZero();
+        assertThat(wrapper.stdout).isEqualTo("still running\n");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private record Result(int status, String stdout, String stderr) {
+    }
+
+    private Result launch(Path launcher, Map<String, String> env, String... args) throws Exception {
+        return launch(launcher, env, false, args);
+    }
+
+    /** Runs the launcher with a clean environment plus {@code env}; {@code hideJava} keeps java off PATH. */
+    private Result launch(Path launcher, Map<String, String> env, boolean hideJava, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        Map<String, String> values = new HashMap<>();
+        values.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        if (!hideJava) {
+            values.put("JAVA_HOME", System.getProperty("java.home"));
+        }
+        values.put("FIRETAP_SOCKET_PATH", dir.resolve("nobody.sock").toString());
+        values.putAll(env);
+        environment.putAll(values);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process process = builder.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the launcher finished").isTrue();
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static Path script(Path file, String body) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(file, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE));
+        return file;
+    }
+
+    /** Unix modes of a zip's entries, from the central directory's external attributes. */
+    private static Map<String, Integer> unixModes(Path zip) throws IOException {
+        byte[] all;
+        try (InputStream in = Files.newInputStream(zip)) {
+            all = in.readAllBytes();
+        }
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        int eocd = all.length - 22;
+        while (eocd >= 0 && b.getInt(eocd) != 0x06054b50) {
+            eocd--;
+        }
+        int entries = Short.toUnsignedInt(b.getShort(eocd + 10));
+        int at = b.getInt(eocd + 16);
+        Map<String, Integer> modes = new HashMap<>();
+        for (int i = 0; i < entries; i++) {
+            int nameLength = Short.toUnsignedInt(b.getShort(at + 28));
+            int extraLength = Short.toUnsignedInt(b.getShort(at + 30));
+            int commentLength = Short.toUnsignedInt(b.getShort(at + 32));
+            int external = b.getInt(at + 38);
+            String name = new String(all, at + 46, nameLength, StandardCharsets.UTF_8);
+            modes.put(name, external >>> 16);
+            at += 46 + nameLength + extraLength + commentLength;
+        }
+        return modes;
+    }
+}
