@@ -7,12 +7,9 @@ import io.firetap.testkit.aws.AwsEndpoint;
 import io.firetap.testkit.lambda.Invocation;
 import io.firetap.testkit.lambda.LambdaEmulator;
 import io.firetap.testkit.lambda.ShutdownReport;
+import io.firetap.testkit.local.LayerZip;
 import io.firetap.testkit.local.SampleFunction;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -23,8 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,31 +35,12 @@ class LayerIT {
 
     @BeforeEach
     void unzip() throws IOException {
-        layer = dir.resolve("opt");
-        Map<String, Integer> modes = unixModes(ZIP);
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(ZIP))) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                Path target = layer.resolve(entry.getName());
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(zip, target);
-                    if ((modes.getOrDefault(entry.getName(), 0) & 0100) != 0) {
-                        Files.setPosixFilePermissions(target, Set.of(PosixFilePermission.OWNER_READ,
-                                PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
-                                PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
-                                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE));
-                    }
-                }
-            }
-        }
+        layer = LayerZip.unzip(ZIP, dir.resolve("opt"));
     }
 
     @Test
     void theZipHoldsAnExecutableLauncherTheExtensionWithBothSinksAndTheWrapperAlone() throws IOException {
-        Map<String, Integer> modes = unixModes(ZIP);
+        Map<String, Integer> modes = LayerZip.unixModes(ZIP);
 
         assertThat(modes.get("extensions/firetap") & 0777).isEqualTo(0755);
         assertThat(modes.keySet()).anyMatch(n -> n.matches("firetap/lib/firetap-extension-.*\\.jar"))
@@ -223,31 +199,5 @@ class LayerIT {
         Files.setPosixFilePermissions(file, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.OWNER_EXECUTE));
         return file;
-    }
-
-    /** Unix modes of a zip's entries, from the central directory's external attributes. */
-    private static Map<String, Integer> unixModes(Path zip) throws IOException {
-        byte[] all;
-        try (InputStream in = Files.newInputStream(zip)) {
-            all = in.readAllBytes();
-        }
-        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
-        int eocd = all.length - 22;
-        while (eocd >= 0 && b.getInt(eocd) != 0x06054b50) {
-            eocd--;
-        }
-        int entries = Short.toUnsignedInt(b.getShort(eocd + 10));
-        int at = b.getInt(eocd + 16);
-        Map<String, Integer> modes = new HashMap<>();
-        for (int i = 0; i < entries; i++) {
-            int nameLength = Short.toUnsignedInt(b.getShort(at + 28));
-            int extraLength = Short.toUnsignedInt(b.getShort(at + 30));
-            int commentLength = Short.toUnsignedInt(b.getShort(at + 32));
-            int external = b.getInt(at + 38);
-            String name = new String(all, at + 46, nameLength, StandardCharsets.UTF_8);
-            modes.put(name, external >>> 16);
-            at += 46 + nameLength + extraLength + commentLength;
-        }
-        return modes;
     }
 }
