@@ -40,6 +40,10 @@ public final class ExtensionMain {
     }
 
     public static void main(String[] args) {
+        // the Telemetry listener's replies are small writes: no Nagle delay on them
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         int status;
         try {
             status = run(Settings.fromEnvironment());

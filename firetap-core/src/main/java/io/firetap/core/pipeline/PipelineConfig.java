@@ -50,7 +50,12 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
     public static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
     public static final int DEFAULT_MAX_BATCH_RECORDS = 500;
-    public static final long DEFAULT_MAX_BATCH_BYTES = 4L << 20;
+    /**
+     * 1 MiB per call, below Firehose's 4 MiB and Kinesis's 5 MiB: a call is marshalled (base64 in
+     * JSON) and signed in memory, so its size multiplies into the extension's peak heap inside a
+     * function that may have 128 MB in all; at 1 MiB the per-call overhead is already amortised.
+     */
+    public static final long DEFAULT_MAX_BATCH_BYTES = 1L << 20;
     public static final int DEFAULT_MAX_RECORD_BYTES = 1000 * 1024;
     public static final Duration DEFAULT_RETRY_BASE = Duration.ofMillis(50);
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(2);

@@ -50,6 +50,8 @@ public final class FirehoseSink implements Sink {
     private static final Set<String> RETRYABLE_ENTRY_ERRORS = Set.of("ServiceUnavailableException",
             "InternalFailure", "ServiceUnavailable", "ThrottlingException");
 
+    private static final java.time.Duration WARM_UP_LIMIT = java.time.Duration.ofSeconds(3);
+
     private final String streamName;
     private final AwsClientSettings settings;
     private final Set<String> reportedErrors = ConcurrentHashMap.newKeySet();
@@ -73,18 +75,24 @@ public final class FirehoseSink implements Sink {
 
     /**
      * Builds the client on the calling (pipeline worker) thread, so several sinks build theirs in
-     * parallel and the extension's registration never waits for it; also loads the request and
-     * response model classes a first call would otherwise load during an invocation.
+     * parallel and the extension's registration never waits for it, then warms the SDK with one call
+     * to a loopback stub (see {@link AwsClients#warmUp}) so the first invocation does not pay for it.
      */
     @Override
     public CompletableFuture<Void> start() {
         try {
             ensureClient();
-            PutRecordBatchRequest.builder().deliveryStreamName(streamName)
-                    .records(Record.builder().data(SdkBytes.fromByteArrayUnsafe(new byte[1])).build()).build();
-            PutRecordBatchResponse.builder().failedPutCount(0)
-                    .requestResponses(PutRecordBatchResponseEntry.builder().recordId("warm").build()).build();
-            settings.credentials().resolveCredentials();
+            AwsClients.warmUp("application/x-amz-json-1.1",
+                    "{\"FailedPutCount\":0,\"Encrypted\":false,\"RequestResponses\":[{\"RecordId\":\"warm-up\"}]}"
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    stub -> {
+                        FirehoseAsyncClient warm = FirehoseAsyncClient.builder().httpClient(http.http())
+                                .region(settings.region()).credentialsProvider(settings.credentials())
+                                .overrideConfiguration(AwsClients.overrides(settings)).endpointOverride(stub).build();
+                        return warm.putRecordBatch(PutRecordBatchRequest.builder().deliveryStreamName(streamName)
+                                .records(Record.builder().data(SdkBytes.fromByteArrayUnsafe(new byte[] {'\n'})).build())
+                                .build()).whenComplete((r, e) -> warm.close());
+                    }, WARM_UP_LIMIT);
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -45,6 +45,8 @@ public final class KinesisSink implements Sink {
     private static final Set<String> RETRYABLE_ENTRY_ERRORS = Set.of("ProvisionedThroughputExceededException",
             "InternalFailure", "KMSThrottlingException");
 
+    private static final java.time.Duration WARM_UP_LIMIT = java.time.Duration.ofSeconds(3);
+
     private final String streamName;
     private final AwsClientSettings settings;
     private final PartitionKeys keys;
@@ -73,16 +75,22 @@ public final class KinesisSink implements Sink {
         return new SinkLimits(MAX_RECORDS_PER_CALL, perCall, maxRecordBytes - key, key);
     }
 
-    /** Builds the client on the pipeline worker's thread and loads the model classes a first call needs. */
+    /** Builds the client on the pipeline worker's thread, then warms the SDK against a loopback stub (see {@link AwsClients#warmUp}). */
     @Override
     public CompletableFuture<Void> start() {
         try {
             ensureClient();
-            PutRecordsRequest.builder().streamName(streamName).records(PutRecordsRequestEntry.builder()
-                    .partitionKey("warm").data(SdkBytes.fromByteArrayUnsafe(new byte[1])).build()).build();
-            PutRecordsResponse.builder().failedRecordCount(0)
-                    .records(PutRecordsResultEntry.builder().shardId("warm").build()).build();
-            settings.credentials().resolveCredentials();
+            // an empty CBOR map: the call completes, having loaded and run the whole request path
+            AwsClients.warmUp("application/x-amz-cbor-1.1", new byte[] {(byte) 0xa0},
+                    stub -> {
+                        KinesisAsyncClient warm = KinesisAsyncClient.builder().httpClient(http.http())
+                                .region(settings.region()).credentialsProvider(settings.credentials())
+                                .overrideConfiguration(AwsClients.overrides(settings)).endpointOverride(stub).build();
+                        return warm.putRecords(PutRecordsRequest.builder().streamName(streamName)
+                                .records(PutRecordsRequestEntry.builder().partitionKey("warm-up")
+                                        .data(SdkBytes.fromByteArrayUnsafe(new byte[] {'\n'})).build())
+                                .build()).whenComplete((r, e) -> warm.close());
+                    }, WARM_UP_LIMIT);
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

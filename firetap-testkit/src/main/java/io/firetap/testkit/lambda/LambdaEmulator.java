@@ -68,6 +68,13 @@ import java.util.stream.Stream;
  */
 public final class LambdaEmulator implements AutoCloseable {
     private static final String EXT = "/2020-01-01/extension/";
+
+    static {
+        // the JDK server's responses are small writes: without this, Nagle and delayed ACKs stall them 40 ms
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final String TELEMETRY = "/2022-07-01/telemetry";
     private static final String RUNTIME = "/2018-06-01/runtime/";
     private static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
@@ -86,6 +93,7 @@ public final class LambdaEmulator implements AutoCloseable {
     private final List<String> errorsReported = new ArrayList<>();
     private final List<TelemetryRejection> telemetryRejections = new ArrayList<>();
     private ManagedProcess runtime;
+    private java.time.Instant runtimeStartedAt;
     private PendingInvocation current;
     private PendingInvocation forRuntime;
     private long runtimeNextCalls;
@@ -149,17 +157,20 @@ public final class LambdaEmulator implements AutoCloseable {
         platformEvent("platform.initStart", obj("initializationType", "on-demand", "phase", "init"));
         for (Path executable : executables) {
             String name = executable.getFileName().toString();
+            long startedNanos = System.nanoTime();
             ManagedProcess process = ManagedProcess.start(name, List.of(executable.toString()),
                     environment(false), config.taskRoot, (stream, line) -> captured(name, stream, line));
             lock.lock();
             try {
                 extensionsByName.get(name).process = process;
+                extensionsByName.get(name).startedNanos = startedNanos;
             } finally {
                 lock.unlock();
             }
         }
         awaitInit(deadline, "every extension to register", () -> extensionsByName.values().stream().allMatch(e -> e.id != null));
         if (config.runtimeCommand != null) {
+            runtimeStartedAt = java.time.Instant.now();
             ManagedProcess process = ManagedProcess.start("runtime", config.runtimeCommand, environment(true),
                     config.taskRoot, (stream, line) -> captured("runtime", stream, line));
             lock.lock();
@@ -535,6 +546,55 @@ public final class LambdaEmulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- what tests look at
 
+    /**
+     * Start-up of an extension: from starting its process to its {@code register} call, and to its
+     * first {@code /event/next} (the end of its init), for {@code name} (its file name).
+     */
+    public record ExtensionStart(Duration toRegister, Duration toFirstNext) {
+    }
+
+    /** How long extension {@code name} took to register and to finish its init. */
+    public ExtensionStart extensionStart(String name) {
+        lock.lock();
+        try {
+            ExtensionState e = extensionsByName.get(name);
+            if (e == null || e.firstNextNanos == 0) {
+                throw new IllegalArgumentException("no extension " + name + " has finished its init");
+            }
+            return new ExtensionStart(Duration.ofNanos(e.registeredNanos - e.startedNanos),
+                    Duration.ofNanos(e.firstNextNanos - e.startedNanos));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** When the runtime process was started (wall clock), or {@code null} before. */
+    public java.time.Instant runtimeStartedAt() {
+        lock.lock();
+        try {
+            return runtimeStartedAt;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The pid of {@code runtime} or of an extension (its file name); the launcher's exec keeps it. */
+    public long pid(String process) {
+        lock.lock();
+        try {
+            if (process.equals("runtime") && runtime != null) {
+                return runtime.pid();
+            }
+            ExtensionState e = extensionsByName.get(process);
+            if (e == null || e.process == null) {
+                throw new IllegalArgumentException("no process named " + process);
+            }
+            return e.process.pid();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Every invocation so far, in order. */
     public List<Invocation> invocations() {
         lock.lock();
@@ -735,6 +795,7 @@ public final class LambdaEmulator implements AutoCloseable {
                 return;
             }
             e.id = UUID.randomUUID().toString();
+            e.registeredNanos = System.nanoTime();
             e.events = events;
             id = e.id;
             extensionsById.put(id, e);
@@ -771,6 +832,9 @@ public final class LambdaEmulator implements AutoCloseable {
         try {
             e.nextCalls++;
             e.lastNextNanos = System.nanoTime();
+            if (e.nextCalls == 1) {
+                e.firstNextNanos = e.lastNextNanos;
+            }
             changed.signalAll();
             while (e.queue.isEmpty()) {
                 if (shutDown && !e.process.isAlive()) {
@@ -1037,6 +1101,9 @@ public final class LambdaEmulator implements AutoCloseable {
         Set<String> events = Set.of();
         long nextCalls;
         long lastNextNanos;
+        long startedNanos;
+        long registeredNanos;
+        long firstNextNanos;
 
         ExtensionState(String name) {
             this.name = name;

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * ./firetap-local [--invocations 10] [--lines 200] [--layer firetap-layer/target/firetap-layer.zip] [--show-output]
  * </pre>
  *
- * It prints one line per invocation (lines written, lines in Firehose while the environment is
+ * {@code FIRETAP_*} variables set in the environment are passed on to the function (e.g.
+ * {@code FIRETAP_LOG_LEVEL=debug ./firetap-local --show-output}). It prints one line per invocation (lines written, lines in Firehose while the environment is
  * frozen, the post-runtime hold) and ends with a summary line; exit status 0 when every line was
  * delivered before each freeze, 1 otherwise.
  */
@@ -99,6 +100,12 @@ public final class LocalRun {
                     .env("AWS_ACCESS_KEY_ID", "local")
                     .env("AWS_SECRET_ACCESS_KEY", "local")
                     .onFrozen(invocation -> deliveredWhileFrozen[invocation.number()] = stream.lineCount());
+            // FIRETAP_* variables set for the local run reach the function, as they would on Lambda
+            System.getenv().forEach((name, value) -> {
+                if (name.startsWith("FIRETAP_") && !name.equals("FIRETAP_SOCKET_PATH")) {
+                    builder.env(name, value);
+                }
+            });
             if (showOutput) {
                 builder.echoOutput(System.err);
             }

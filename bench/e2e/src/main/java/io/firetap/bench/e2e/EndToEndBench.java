@@ -1,0 +1,399 @@
+package io.firetap.bench.e2e;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.firetap.testkit.aws.AcceptedStream;
+import io.firetap.testkit.aws.AwsEndpoint;
+import io.firetap.testkit.lambda.Invocation;
+import io.firetap.testkit.lambda.LambdaEmulator;
+import io.firetap.testkit.local.LayerZip;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The end-to-end benchmark behind {@code bench/run}: the built layer (real launcher, extension and
+ * wrapper) under the testkit's Lambda emulator, shipping through the real Firehose SDK client to
+ * the fake Firehose on loopback. Writes {@code <out>/<date>.md}, {@code .json} and {@code .svg}.
+ */
+public final class EndToEndBench {
+    private static final int[] LINE_SIZES = {100, 1024, 16 * 1024};
+    private static final int[] HOLD_LINES = {10, 1_000, 10_000};
+    private static final String STREAM = "bench";
+
+    private final Path zip;
+    private final Path out;
+    private final int reps;
+    private final long throughputBytes;
+    private final int holdInvocations;
+    private final Path work;
+    private final Path layer;
+    private final Path task;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private static boolean showOutput;
+
+    private EndToEndBench(Path zip, Path out, boolean quick) throws IOException {
+        this.zip = zip;
+        this.out = out;
+        this.reps = quick ? 2 : 3;
+        this.throughputBytes = quick ? 16L << 20 : 64L << 20;
+        this.holdInvocations = quick ? 50 : 200;
+        this.work = Files.createTempDirectory("firetap-bench");
+        this.layer = LayerZip.unzip(zip, work.resolve("opt"));
+        this.task = Files.createDirectories(work.resolve("task"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String function = "exec '" + java + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '"
+                + System.getProperty("java.class.path") + "' " + FloodFunction.class.getName();
+        script(task.resolve("bootstrap"), "exec '" + layer.resolve("extensions/firetap") + "'\n");
+        script(task.resolve("flood"), function + "\n");
+        script(task.resolve("timed"), "date +%s%N > '" + work.resolve("child-started") + "'\n" + function + "\n");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path zip = Path.of("firetap-layer/target/firetap-layer.zip");
+        Path out = Path.of("bench/results");
+        boolean quick = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--layer" -> zip = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--quick" -> quick = true;
+                case "--show-output" -> showOutput = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        EndToEndBench bench = new EndToEndBench(zip, out, quick);
+        try {
+            bench.run();
+        } finally {
+            bench.cleanUp();
+        }
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        long start = System.nanoTime();
+        results.put("machine", machine());
+        log("scenario 1 + 4: throughput and peak RSS");
+        results.put("throughput", throughput());
+        log("scenario 2 + 5: post-runtime hold and cost");
+        results.put("hold", holds());
+        results.put("cost", cost());
+        log("scenario 3: cold start");
+        results.put("coldStart", coldStarts());
+        results.put("tookSeconds", (System.nanoTime() - start) / 1e9);
+        Files.createDirectories(out);
+        String date = LocalDate.now().toString();
+        Gson gson = new GsonBuilder().setPrettyPrinting().create();
+        Path json = out.resolve(date + ".json");
+        Path svg = out.resolve(date + ".svg");
+        Path md = out.resolve(date + ".md");
+        Files.writeString(json, gson.toJson(results) + "\n");
+        Files.writeString(svg, Chart.svg(results));
+        Files.writeString(md, Report.markdown(results, svg.getFileName().toString()));
+        log("wrote " + md + ", " + json + " and " + svg);
+        System.out.println(Files.readString(md));
+    }
+
+    // ---------------------------------------------------------------- scenarios
+
+    private Map<String, Object> throughput() throws Exception {
+        Map<String, Object> bySize = new LinkedHashMap<>();
+        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
+             // a budget long enough for all of an invocation's lines: the run ends when they are delivered
+             LambdaEmulator lambda = environment(aws, "flood", Map.of("FIRETAP_FLUSH_BUDGET", "10s")).build().start()) {
+            AcceptedStream stream = aws.deliveryStream(STREAM);
+            lambda.invoke("{\"lines\":20000,\"size\":100}");
+            for (int size : LINE_SIZES) {
+                long lines = throughputBytes / size;
+                List<Double> linesPerSecond = new ArrayList<>();
+                for (int r = 0; r < reps; r++) {
+                    long before = stream.lineCount();
+                    long t0 = System.nanoTime();
+                    Invocation inv = lambda.invoke("{\"lines\":" + lines + ",\"size\":" + size + "}");
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    long delivered = stream.lineCount() - before;
+                    if (inv.status() != Invocation.Status.SUCCESS || delivered != lines) {
+                        throw new IllegalStateException("throughput run lost lines: " + delivered + " of " + lines);
+                    }
+                    linesPerSecond.add(lines / seconds);
+                }
+                List<Double> raw = new ArrayList<>();
+                for (int r = 0; r < reps; r++) {
+                    raw.add(rawLimit(lines, size));
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("lineBytes", size);
+                row.put("linesPerRun", lines);
+                row.put("firetapLinesPerSecond", stats(linesPerSecond));
+                row.put("firetapMBPerSecond", stats(scale(linesPerSecond, size / 1e6)));
+                row.put("rawLinesPerSecond", stats(raw));
+                row.put("rawMBPerSecond", stats(scale(raw, size / 1e6)));
+                row.put("ratioToRaw", median(linesPerSecond) / median(raw));
+                bySize.put(Integer.toString(size), row);
+                log(String.format(Locale.ROOT, "  %6d B lines: firetap %.0f lines/s, raw %.0f lines/s, ratio %.2f",
+                        size, median(linesPerSecond), median(raw), median(linesPerSecond) / median(raw)));
+            }
+            Map<String, Object> rss = new LinkedHashMap<>();
+            rss.put("extensionMiB", peakRssMiB(lambda.pid("firetap")));
+            rss.put("wrapperMiB", peakRssMiB(lambda.pid("runtime")));
+            results.put("peakRss", rss);
+            log("  peak RSS: " + rss);
+            lambda.shutdown();
+        }
+        return bySize;
+    }
+
+    /** The same bytes from a child's stdout pipe into a UNIX socket, into a reader that discards them. */
+    private double rawLimit(long lines, int size) throws Exception {
+        Path socket = work.resolve("raw.sock");
+        Files.deleteIfExists(socket);
+        long expected = lines * Math.max(size, 12);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            AtomicLong received = new AtomicLong();
+            Thread reader = new Thread(() -> {
+                try (SocketChannel c = server.accept()) {
+                    ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+                    int n;
+                    while ((n = c.read(buffer)) >= 0) {
+                        received.addAndGet(n);
+                        buffer.clear();
+                    }
+                } catch (IOException e) {
+                    // the measurement checks the byte count
+                }
+            });
+            reader.start();
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    FloodFunction.class.getName(), Long.toString(lines), Integer.toString(size))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            long first = 0;
+            try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+                 InputStream pipe = child.getInputStream()) {
+                byte[] chunk = new byte[64 * 1024];
+                int n;
+                while ((n = pipe.read(chunk)) >= 0) {
+                    if (first == 0) {
+                        first = System.nanoTime();
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(chunk, 0, n);
+                    while (b.hasRemaining()) {
+                        c.write(b);
+                    }
+                }
+            }
+            reader.join();
+            long end = System.nanoTime();
+            child.waitFor();
+            if (received.get() != expected) {
+                throw new IllegalStateException("raw limit: received " + received.get() + " of " + expected + " bytes");
+            }
+            return lines / ((end - first) / 1e9);
+        }
+    }
+
+    private Map<String, Object> holds() throws Exception {
+        Map<String, Object> byLines = new LinkedHashMap<>();
+        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
+             LambdaEmulator lambda = environment(aws, "flood", Map.of()).build().start()) {
+            for (int warm = 0; warm < 10; warm++) {
+                lambda.invoke("{\"lines\":1000,\"size\":100}");
+            }
+            AcceptedStream stream = aws.deliveryStream(STREAM);
+            for (int lines : HOLD_LINES) {
+                long[] holds = new long[holdInvocations];
+                long payloadBefore = stream.payloadBytes();
+                long billedBefore = stream.billedBytes();
+                long callsBefore = stream.calls();
+                for (int i = 0; i < holdInvocations; i++) {
+                    Invocation inv = lambda.invoke("{\"lines\":" + lines + ",\"size\":100}");
+                    holds[i] = inv.hold().toNanos();
+                }
+                Arrays.sort(holds);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("linesPerInvocation", lines);
+                row.put("invocations", holdInvocations);
+                row.put("p50Ms", rank(holds, 0.50) / 1e6);
+                row.put("p90Ms", rank(holds, 0.90) / 1e6);
+                row.put("p99Ms", rank(holds, 0.99) / 1e6);
+                row.put("maxMs", holds[holds.length - 1] / 1e6);
+                long payload = stream.payloadBytes() - payloadBefore;
+                row.put("billedRatio", (double) (stream.billedBytes() - billedBefore) / payload);
+                row.put("callsPerMiB", (stream.calls() - callsBefore) / (payload / 1048576.0));
+                byLines.put(Integer.toString(lines), row);
+                log(String.format(Locale.ROOT, "  %5d lines/invocation: hold p50 %.2f ms p99 %.2f ms", lines,
+                        rank(holds, 0.5) / 1e6, rank(holds, 0.99) / 1e6));
+            }
+            lambda.shutdown();
+        }
+        return byLines;
+    }
+
+    private Map<String, Object> cost() throws Exception {
+        Map<String, Object> cost = new LinkedHashMap<>();
+        for (boolean packing : new boolean[] {true, false}) {
+            try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
+                 LambdaEmulator lambda = environment(aws, "flood", Map.of("FIRETAP_PACKING", Boolean.toString(packing)))
+                         .build().start()) {
+                int invocations = 20;
+                for (int i = 0; i < invocations; i++) {
+                    lambda.invoke("{\"lines\":5000,\"size\":100}");
+                }
+                lambda.shutdown();
+                AcceptedStream stream = aws.deliveryStream(STREAM);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("lines", stream.lineCount());
+                row.put("records", stream.recordCount());
+                row.put("payloadBytes", stream.payloadBytes());
+                row.put("billedBytes", stream.billedBytes());
+                row.put("billedRatio", (double) stream.billedBytes() / stream.payloadBytes());
+                row.put("callsPerMiB", stream.calls() / (stream.payloadBytes() / 1048576.0));
+                cost.put(packing ? "packingOn" : "packingOff", row);
+                log("  packing " + (packing ? "on " : "off") + ": " + row);
+            }
+        }
+        return cost;
+    }
+
+    private Map<String, Object> coldStarts() throws Exception {
+        List<Double> register = new ArrayList<>();
+        List<Double> ready = new ArrayList<>();
+        List<Double> spawn = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Files.deleteIfExists(work.resolve("child-started"));
+            try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
+                 LambdaEmulator lambda = environment(aws, "timed", Map.of()).build().start()) {
+                LambdaEmulator.ExtensionStart start = lambda.extensionStart("firetap");
+                register.add(start.toRegister().toNanos() / 1e6);
+                ready.add(start.toFirstNext().toNanos() / 1e6);
+                long childNanos = Long.parseLong(Files.readString(work.resolve("child-started")).trim());
+                Instant runtime = lambda.runtimeStartedAt();
+                long runtimeNanos = runtime.getEpochSecond() * 1_000_000_000L + runtime.getNano();
+                spawn.add((childNanos - runtimeNanos) / 1e6);
+                lambda.shutdown();
+            }
+        }
+        Map<String, Object> cold = new LinkedHashMap<>();
+        cold.put("extensionToRegisterMs", stats(register));
+        cold.put("extensionToFirstNextMs", stats(ready));
+        cold.put("wrapperToChildSpawnedMs", stats(spawn));
+        log("  " + cold);
+        return cold;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private LambdaEmulator.Builder environment(AwsEndpoint aws, String handler, Map<String, String> extra) {
+        LambdaEmulator.Builder b = LambdaEmulator.builder()
+                .layer(layer)
+                .taskRoot(task)
+                .handler(handler)
+                .runtime(List.of(task.resolve("bootstrap").toString()))
+                .functionName("firetap-bench")
+                .timeout(Duration.ofMinutes(5))
+                .env("JAVA_HOME", System.getProperty("java.home"))
+                .env("FIRETAP_STREAM_NAME", STREAM)
+                .env("FIRETAP_SOCKET_PATH", work.resolve("firetap.sock").toString())
+                .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
+                .env("AWS_ACCESS_KEY_ID", "bench")
+                .env("AWS_SECRET_ACCESS_KEY", "bench")
+                .environment(extra);
+        if (showOutput) {
+            b.echoOutput(System.err);
+        }
+        // FIRETAP_* variables set for the bench reach the function (to compare settings)
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("FIRETAP_") && !name.equals("FIRETAP_SOCKET_PATH") && !extra.containsKey(name)) {
+                b.env(name, value);
+            }
+        });
+        return b;
+    }
+
+    private static double peakRssMiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return -1;
+    }
+
+    private Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("date", Instant.now().toString());
+        m.put("commit", System.getenv().getOrDefault("BENCH_COMMIT", "unknown"));
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        m.put("layer", zip.toString());
+        m.put("repetitions", reps);
+        return m;
+    }
+
+    static Map<String, Object> stats(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("median", median(values));
+        s.put("min", v[0]);
+        s.put("max", v[v.length - 1]);
+        s.put("runs", v.length);
+        return s;
+    }
+
+    static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static List<Double> scale(List<Double> values, double factor) {
+        return values.stream().map(v -> v * factor).toList();
+    }
+
+    private static long rank(long[] sorted, double q) {
+        int index = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static void script(Path file, String body) throws IOException {
+        Files.writeString(file, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static void log(String message) {
+        System.err.println("[bench] " + message);
+    }
+
+    private void cleanUp() {
+        try (Stream<Path> files = Files.walk(work)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder left behind
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.firetap.bench.e2e;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** The markdown report, with the project's targets beside each figure. */
+final class Report {
+    private Report() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static String markdown(Map<String, Object> r, String chart) {
+        Map<String, Object> machine = (Map<String, Object>) r.get("machine");
+        Map<String, Object> throughput = (Map<String, Object>) r.get("throughput");
+        Map<String, Object> hold = (Map<String, Object>) r.get("hold");
+        Map<String, Object> cost = (Map<String, Object>) r.get("cost");
+        Map<String, Object> cold = (Map<String, Object>) r.get("coldStart");
+        Map<String, Object> rss = (Map<String, Object>) r.get("peakRss");
+        StringBuilder md = new StringBuilder();
+        md.append("# firetap end-to-end benchmark — ").append(machine.get("date")).append("\n\n");
+        md.append(f("Commit `%s`, %s cores, %s, %s; %s runs per figure (median, min–max). The built layer's launcher,"
+                + " extension and wrapper under the testkit's Lambda emulator, shipping through the real Firehose SDK"
+                + " client to the fake Firehose on loopback. Reproduce: `mvn -B -q package -DskipTests && bench/run`."
+                + " Took %.0f s.\n\n", machine.get("commit"), machine.get("cores"), machine.get("java"),
+                machine.get("os"), machine.get("repetitions"), r.get("tookSeconds")));
+        md.append("![hold and throughput](").append(chart).append(")\n\n");
+
+        md.append("## 1. Throughput (handler → wrapper → socket → extension → Firehose) vs the raw limit\n\n");
+        md.append("| line size | firetap lines/s | firetap MB/s | raw limit lines/s | raw MB/s | ratio |\n|---|---|---|---|---|---|\n");
+        for (Object o : throughput.values()) {
+            Map<String, Object> row = (Map<String, Object>) o;
+            md.append(f("| %s B | %s | %s | %s | %s | %.2f |\n", row.get("lineBytes"),
+                    spread(row.get("firetapLinesPerSecond"), "%,.0f"), spread(row.get("firetapMBPerSecond"), "%.1f"),
+                    spread(row.get("rawLinesPerSecond"), "%,.0f"), spread(row.get("rawMBPerSecond"), "%.1f"),
+                    row.get("ratioToRaw")));
+        }
+        md.append("\nRaw limit: the same bytes from a child's stdout pipe into a UNIX socket and a reader that discards"
+                + " them. Targets: ≥ 1 M lines/s at 100 B and ≥ 0.3 × the raw limit.\n\n");
+
+        md.append("## 2. Post-runtime hold (response → extension's next `/next`)\n\n");
+        md.append("| lines per invocation | invocations | p50 ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n");
+        for (Object o : hold.values()) {
+            Map<String, Object> row = (Map<String, Object>) o;
+            md.append(f("| %s | %s | %.2f | %.2f | %.2f | %.2f |\n", row.get("linesPerInvocation"), row.get("invocations"),
+                    row.get("p50Ms"), row.get("p90Ms"), row.get("p99Ms"), row.get("maxMs")));
+        }
+        md.append("\nTarget: p99 ≤ 10 ms at 1,000 lines.\n\n");
+
+        md.append("## 3. Cold start\n\n| what | median ms | min–max ms |\n|---|---|---|\n");
+        coldRow(md, "extension process start → `/register`", cold.get("extensionToRegisterMs"));
+        coldRow(md, "extension process start → first `/next` (init done, sink warmed)", cold.get("extensionToFirstNextMs"));
+        coldRow(md, "wrapper start → handler spawned", cold.get("wrapperToChildSpawnedMs"));
+        md.append("\nTarget: register ≤ 100 ms.\n\n");
+
+        md.append(f("## 4. Memory\n\nPeak RSS (VmHWM) during scenario 1: extension %.1f MiB, wrapper %.1f MiB."
+                + " Target: extension ≤ 64 MiB.\n\n", rss.get("extensionMiB"), rss.get("wrapperMiB")));
+
+        md.append("## 5. Cost (100 B lines, 5,000 per invocation)\n\n| packing | records | billed ÷ payload | PutRecordBatch calls per MiB |\n|---|---|---|---|\n");
+        for (Map.Entry<String, Object> e : cost.entrySet()) {
+            Map<String, Object> row = (Map<String, Object>) e.getValue();
+            md.append(f("| %s | %s | %.3f | %.2f |\n", e.getKey().equals("packingOn") ? "on" : "off", row.get("records"),
+                    row.get("billedRatio"), row.get("callsPerMiB")));
+        }
+        md.append("\nFirehose bills each record in 5 KB steps. Target: billed ratio ≤ 1.02 with packing on.\n");
+        return md.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void coldRow(StringBuilder md, String what, Object stats) {
+        Map<String, Object> s = (Map<String, Object>) stats;
+        md.append(f("| %s | %.0f | %.0f–%.0f |\n", what, s.get("median"), s.get("min"), s.get("max")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String spread(Object stats, String format) {
+        Map<String, Object> s = (Map<String, Object>) stats;
+        return f(format, s.get("median")) + " (" + f(format, s.get("min")) + "–" + f(format, s.get("max")) + ")";
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}
