@@ -15,8 +15,8 @@ class SettingsTest {
 
     @Test
     void unsetAndBlankMeanTheDefault() {
-        Settings s = Settings.of(Map.of("FIRETAP_A", "  "));
-        assertThat(s.string("FIRETAP_A", "d")).isEqualTo("d");
+        Settings s = Settings.of(Map.of("FIRETAP_FORMAT", "  "));
+        assertThat(s.string("FIRETAP_FORMAT", "d")).isEqualTo("d");
         assertThat(s.integer("FIRETAP_B", 7, 0, 10)).isEqualTo(7);
         assertThat(PipelineConfig.from(Settings.of(Map.of()))).isEqualTo(PipelineConfig.defaults());
     }

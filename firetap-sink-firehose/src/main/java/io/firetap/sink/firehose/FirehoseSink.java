@@ -2,6 +2,7 @@ package io.firetap.sink.firehose;
 
 import io.firetap.aws.AwsClientSettings;
 import io.firetap.aws.AwsClients;
+import io.firetap.aws.Refusals;
 import io.firetap.core.sink.EntryFailure;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -54,13 +54,16 @@ public final class FirehoseSink implements Sink {
 
     private final String streamName;
     private final AwsClientSettings settings;
-    private final Set<String> reportedErrors = ConcurrentHashMap.newKeySet();
+    private final Refusals refusals;
     private volatile FirehoseAsyncClient client;
     private volatile AwsClients.HttpClient http;
 
     public FirehoseSink(String streamName, AwsClientSettings settings) {
         this.streamName = Objects.requireNonNull(streamName, "streamName");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.refusals = new Refusals(LOG, "Firehose refused records for delivery stream '" + streamName + "'",
+                "check the stream name, its region and the function role's firehose:PutRecordBatch permission",
+                RETRYABLE_ENTRY_ERRORS);
     }
 
     @Override
@@ -132,10 +135,10 @@ public final class FirehoseSink implements Sink {
         try {
             call = ensureClient().putRecordBatch(request);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(wholeCallFailed(batch.size(), e));
+            return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
         }
         return call.handle((response, error) -> error != null
-                ? wholeCallFailed(batch.size(), error)
+                ? refusals.wholeCall(batch.size(), error)
                 : entries(response));
     }
 
@@ -149,32 +152,10 @@ public final class FirehoseSink implements Sink {
         for (int i = 0; i < entries.size(); i++) {
             PutRecordBatchResponseEntry entry = entries.get(i);
             if (entry.errorCode() != null) {
-                boolean retryable = RETRYABLE_ENTRY_ERRORS.contains(entry.errorCode());
-                if (!retryable) {
-                    reportOnce(entry.errorCode(), entry.errorMessage());
-                }
-                failures.add(new EntryFailure(i, retryable, entry.errorCode(), entry.errorMessage()));
+                failures.add(refusals.entry(i, entry.errorCode(), entry.errorMessage()));
             }
         }
         return SendResult.partial(failures);
-    }
-
-    private SendResult wholeCallFailed(int size, Throwable error) {
-        boolean retryable = AwsClients.retryable(error);
-        String code = AwsClients.errorCode(error);
-        String message = AwsClients.describe(error);
-        if (!retryable) {
-            reportOnce(code, message);
-        }
-        return SendResult.failedAll(size, retryable, code, message);
-    }
-
-    private void reportOnce(String code, String message) {
-        if (reportedErrors.add(code)) {
-            LOG.error("Firehose refused records for delivery stream '{}': {}: {} — not retried (the lines are counted"
-                    + " as lost); check the stream name, its region and the function role's firehose:PutRecordBatch"
-                    + " permission", streamName, code, message);
-        }
     }
 
     /** Closes the client in the background; the pipeline waits on the future only as long as its deadline allows. */

@@ -2,6 +2,7 @@ package io.firetap.sink.kinesis;
 
 import io.firetap.aws.AwsClientSettings;
 import io.firetap.aws.AwsClients;
+import io.firetap.aws.Refusals;
 import io.firetap.core.sink.EntryFailure;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -51,7 +51,7 @@ public final class KinesisSink implements Sink {
     private final AwsClientSettings settings;
     private final PartitionKeys keys;
     private final int maxRecordBytes;
-    private final Set<String> reportedErrors = ConcurrentHashMap.newKeySet();
+    private final Refusals refusals;
     private volatile KinesisAsyncClient client;
     private volatile AwsClients.HttpClient http;
 
@@ -60,6 +60,9 @@ public final class KinesisSink implements Sink {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.maxRecordBytes = maxRecordBytes;
+        this.refusals = new Refusals(LOG, "Kinesis refused records for stream '" + streamName + "'",
+                "check the stream name, its region and the function role's kinesis:PutRecords permission",
+                RETRYABLE_ENTRY_ERRORS);
     }
 
     @Override
@@ -132,9 +135,9 @@ public final class KinesisSink implements Sink {
         try {
             call = ensureClient().putRecords(request);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(wholeCallFailed(batch.size(), e));
+            return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
         }
-        return call.handle((response, error) -> error != null ? wholeCallFailed(batch.size(), error) : entries(response));
+        return call.handle((response, error) -> error != null ? refusals.wholeCall(batch.size(), error) : entries(response));
     }
 
     private SendResult entries(PutRecordsResponse response) {
@@ -147,32 +150,10 @@ public final class KinesisSink implements Sink {
         for (int i = 0; i < results.size(); i++) {
             PutRecordsResultEntry entry = results.get(i);
             if (entry.errorCode() != null) {
-                boolean retryable = RETRYABLE_ENTRY_ERRORS.contains(entry.errorCode());
-                if (!retryable) {
-                    reportOnce(entry.errorCode(), entry.errorMessage());
-                }
-                failures.add(new EntryFailure(i, retryable, entry.errorCode(), entry.errorMessage()));
+                failures.add(refusals.entry(i, entry.errorCode(), entry.errorMessage()));
             }
         }
         return SendResult.partial(failures);
-    }
-
-    private SendResult wholeCallFailed(int size, Throwable error) {
-        boolean retryable = AwsClients.retryable(error);
-        String code = AwsClients.errorCode(error);
-        String message = AwsClients.describe(error);
-        if (!retryable) {
-            reportOnce(code, message);
-        }
-        return SendResult.failedAll(size, retryable, code, message);
-    }
-
-    private void reportOnce(String code, String message) {
-        if (reportedErrors.add(code)) {
-            LOG.error("Kinesis refused records for stream '{}': {}: {} — not retried (the lines are counted as lost);"
-                    + " check the stream name, its region and the function role's kinesis:PutRecords permission",
-                    streamName, code, message);
-        }
     }
 
     @Override
