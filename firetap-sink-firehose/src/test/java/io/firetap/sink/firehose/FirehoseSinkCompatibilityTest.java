@@ -32,6 +32,11 @@ class FirehoseSinkCompatibilityTest extends SinkCompatibilityKit {
             }
 
             @Override
+            public List<String> limitViolations() {
+                return aws.violations().stream().map(Object::toString).toList();
+            }
+
+            @Override
             public void close() {
                 aws.close();
             }

@@ -34,6 +34,11 @@ class KinesisSinkCompatibilityTest extends SinkCompatibilityKit {
             }
 
             @Override
+            public List<String> limitViolations() {
+                return aws.violations().stream().map(Object::toString).toList();
+            }
+
+            @Override
             public void close() {
                 aws.close();
             }
