@@ -100,6 +100,10 @@ public final class EndToEndBench {
         results.put("cost", cost());
         log("scenario 3: cold start");
         results.put("coldStart", coldStarts());
+        log("wrapper: Runtime API proxy overhead");
+        results.put("proxy", proxyOverhead());
+        log("sinks alone: pipeline + sink + loopback endpoint in one JVM");
+        results.put("sinks", sinkThroughput());
         results.put("tookSeconds", (System.nanoTime() - start) / 1e9);
         Files.createDirectories(out);
         String date = LocalDate.now().toString();
@@ -300,6 +304,56 @@ public final class EndToEndBench {
         cold.put("wrapperToChildSpawnedMs", stats(spawn));
         log("  " + cold);
         return cold;
+    }
+
+    /**
+     * The wrapper's cost per invocation: the runtime time of an invocation that writes nothing,
+     * through the wrapper (proxy, drain marker, END frame) minus the same function run directly.
+     */
+    private Map<String, Object> proxyOverhead() throws Exception {
+        double[] medians = new double[2];
+        for (int wrapped = 0; wrapped < 2; wrapped++) {
+            try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start()) {
+                LambdaEmulator.Builder b = environment(aws, "flood", Map.of());
+                if (wrapped == 0) {
+                    b.runtime(List.of(task.resolve("flood").toString()));
+                }
+                try (LambdaEmulator lambda = b.build().start()) {
+                    for (int i = 0; i < 20; i++) {
+                        lambda.invoke("{\"lines\":0}");
+                    }
+                    List<Double> micros = new ArrayList<>();
+                    for (int i = 0; i < holdInvocations; i++) {
+                        micros.add(lambda.invoke("{\"lines\":0}").runtimeTime().toNanos() / 1e3);
+                    }
+                    medians[wrapped] = median(micros);
+                    lambda.shutdown();
+                }
+            }
+        }
+        Map<String, Object> proxy = new LinkedHashMap<>();
+        proxy.put("directRuntimeMicros", medians[0]);
+        proxy.put("wrappedRuntimeMicros", medians[1]);
+        proxy.put("overheadMicros", medians[1] - medians[0]);
+        log("  " + proxy);
+        return proxy;
+    }
+
+    /** Lines/s through each sink into its loopback endpoint, 100-byte lines, packing on and off. */
+    private Map<String, Object> sinkThroughput() throws Exception {
+        Map<String, Object> sinks = new LinkedHashMap<>();
+        for (String sink : new String[] {"firehose", "kinesis"}) {
+            for (boolean packing : new boolean[] {true, false}) {
+                long lines = packing ? throughputBytes / 100 : throughputBytes / 1000;
+                List<Double> rates = new ArrayList<>();
+                for (int r = 0; r < reps; r++) {
+                    rates.add(SinkRun.linesPerSecond(sink, packing, lines));
+                }
+                sinks.put(sink + (packing ? "PackingOn" : "PackingOff"), stats(rates));
+                log(String.format(Locale.ROOT, "  %s, packing %s: %.0f lines/s", sink, packing ? "on" : "off", median(rates)));
+            }
+        }
+        return sinks;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -61,7 +61,23 @@ final class Report {
             md.append(f("| %s | %s | %.3f | %.2f |\n", e.getKey().equals("packingOn") ? "on" : "off", row.get("records"),
                     row.get("billedRatio"), row.get("callsPerMiB")));
         }
-        md.append("\nFirehose bills each record in 5 KB steps. Target: billed ratio ≤ 1.02 with packing on.\n");
+        md.append("\nFirehose bills each record in 5 KB steps. Target: billed ratio ≤ 1.02 with packing on.\n\n");
+
+        Map<String, Object> proxy = (Map<String, Object>) r.get("proxy");
+        md.append(f("## 6. The wrapper's cost per invocation\n\nRuntime time of an invocation that writes nothing: %.0f µs"
+                + " through the wrapper, %.0f µs run directly; the wrapper adds %.0f µs (the Runtime API proxy's two"
+                + " forwarded calls, the stdout drain marker and the END frame). Target: ≤ 200 µs.\n\n",
+                proxy.get("wrappedRuntimeMicros"), proxy.get("directRuntimeMicros"), proxy.get("overheadMicros")));
+
+        Map<String, Object> sinks = (Map<String, Object>) r.get("sinks");
+        md.append("## 7. Each sink alone (pipeline + sink + real SDK client → loopback endpoint, one JVM, 100 B lines)\n\n");
+        md.append("| sink | packing | lines/s |\n|---|---|---|\n");
+        for (Map.Entry<String, Object> e : sinks.entrySet()) {
+            String key = e.getKey();
+            md.append(f("| %s | %s | %s |\n", key.startsWith("firehose") ? "firehose" : "kinesis",
+                    key.endsWith("PackingOn") ? "on" : "off", spread(e.getValue(), "%,.0f")));
+        }
+        md.append("\nTarget: ≥ 1 M lines/s with packing on.\n");
         return md.toString();
     }
 
