@@ -1,0 +1,156 @@
+package io.firetap.sink.s3;
+
+import io.firetap.aws.AwsClientSettings;
+import io.firetap.aws.AwsClients;
+import io.firetap.aws.Refusals;
+import io.firetap.core.sink.SendResult;
+import io.firetap.core.sink.Sink;
+import io.firetap.core.sink.SinkLimits;
+import io.firetap.core.sink.SinkRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/**
+ * Writes each batch as one S3 object, {@code <prefix>/<yyyy>/<MM>/<dd>/<HH>/<function>-<iso time>-<seq>.log}
+ * (UTC; {@code .log.gz} when gzipped), with {@code S3AsyncClient.putObject} on the shared lean
+ * netty client. Path-style addressing when an endpoint is configured ({@code AWS_ENDPOINT_URL_S3}),
+ * so local endpoints work. Throttling ({@code SlowDown}), 5xx and network errors are retried;
+ * {@code NoSuchBucket}, {@code AccessDenied} are final.
+ */
+public final class S3Sink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(S3Sink.class);
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final String bucket;
+    private final String prefix;
+    private final String function;
+    private final boolean gzip;
+    private final int maxObjectBytes;
+    private final AwsClientSettings settings;
+    private final Refusals refusals;
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile S3AsyncClient client;
+    private volatile AwsClients.HttpClient http;
+
+    S3Sink(String bucket, String prefix, String function, boolean gzip, int maxObjectBytes, AwsClientSettings settings) {
+        this.bucket = bucket;
+        this.prefix = prefix;
+        this.function = function;
+        this.gzip = gzip;
+        this.maxObjectBytes = maxObjectBytes;
+        this.settings = settings;
+        this.refusals = new Refusals(LOG, "S3 refused an object for bucket '" + bucket + "'",
+                "check the bucket name, its region and the function role's s3:PutObject permission", Set.of());
+    }
+
+    @Override
+    public String name() {
+        return S3SinkProvider.NAME;
+    }
+
+    /** One object per call: up to 100,000 records and the configured object size. */
+    @Override
+    public SinkLimits limits() {
+        return new SinkLimits(100_000, maxObjectBytes, Math.min(maxObjectBytes, 1024 * 1024), 0);
+    }
+
+    @Override
+    public CompletableFuture<Void> start() {
+        try {
+            client();
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private S3AsyncClient client() {
+        S3AsyncClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    http = AwsClients.httpClient(4);
+                    S3AsyncClientBuilder builder = S3AsyncClient.builder()
+                            .httpClient(http.http())
+                            .region(settings.region())
+                            .credentialsProvider(settings.credentials())
+                            .overrideConfiguration(AwsClients.overrides(settings))
+                            // the object's bytes are in memory: no streaming checksum trailer needed
+                            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
+                    settings.endpoint().ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
+                    c = builder.build();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** The key of an object written at {@code time}. */
+    String key(Instant time, long seq) {
+        String base = HOUR.format(time) + "/" + function + "-" + STAMP.format(time) + "-" + String.format("%06d", seq)
+                + (gzip ? ".log.gz" : ".log");
+        return prefix.isEmpty() ? base : prefix + "/" + base;
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(List<SinkRecord> batch) {
+        byte[] body;
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (gzip) {
+                try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+                    for (SinkRecord r : batch) {
+                        z.write(r.payload());
+                    }
+                }
+            } else {
+                batch.forEach(r -> out.writeBytes(r.payload()));
+            }
+            body = out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        PutObjectRequest request = PutObjectRequest.builder().bucket(bucket)
+                .key(key(Instant.now(), sequence.getAndIncrement()))
+                .contentType("text/plain; charset=utf-8")
+                .contentEncoding(gzip ? "gzip" : null)
+                .build();
+        try {
+            return client().putObject(request, AsyncRequestBody.fromBytes(body))
+                    .handle((response, error) -> error != null ? refusals.wholeCall(batch.size(), error) : SendResult.success());
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown() {
+        S3AsyncClient c = client;
+        return c == null ? CompletableFuture.completedFuture(null) : AwsClients.closeInBackground(c, http);
+    }
+
+    @Override
+    public String toString() {
+        return "S3Sink[" + bucket + "/" + prefix + ", " + settings + "]";
+    }
+}
