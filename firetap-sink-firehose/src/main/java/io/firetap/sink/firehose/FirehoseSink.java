@@ -1,8 +1,8 @@
 package io.firetap.sink.firehose;
 
 import io.firetap.aws.AwsClientSettings;
-import io.firetap.aws.AwsClients;
 import io.firetap.aws.Refusals;
+import io.firetap.aws.SdkClientHolder;
 import io.firetap.core.sink.EntryFailure;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
@@ -50,17 +50,15 @@ public final class FirehoseSink implements Sink {
     private static final Set<String> RETRYABLE_ENTRY_ERRORS = Set.of("ServiceUnavailableException",
             "InternalFailure", "ServiceUnavailable", "ThrottlingException");
 
-    private static final java.time.Duration WARM_UP_LIMIT = java.time.Duration.ofSeconds(3);
-
     private final String streamName;
     private final AwsClientSettings settings;
     private final Refusals refusals;
-    private volatile FirehoseAsyncClient client;
-    private volatile AwsClients.HttpClient http;
+    private final SdkClientHolder<FirehoseAsyncClientBuilder, FirehoseAsyncClient> clients;
 
     public FirehoseSink(String streamName, AwsClientSettings settings) {
         this.streamName = Objects.requireNonNull(streamName, "streamName");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.clients = new SdkClientHolder<>(settings, FirehoseAsyncClient::builder);
         this.refusals = new Refusals(LOG, "Firehose refused records for delivery stream '" + streamName + "'",
                 "check the stream name, its region and the function role's firehose:PutRecordBatch permission",
                 RETRYABLE_ENTRY_ERRORS);
@@ -79,48 +77,21 @@ public final class FirehoseSink implements Sink {
     /**
      * Builds the client on the calling (pipeline worker) thread, so several sinks build theirs in
      * parallel and the extension's registration never waits for it, then warms the SDK with one call
-     * to a loopback stub (see {@link AwsClients#warmUp}) so the first invocation does not pay for it.
+     * to a loopback stub (see {@link SdkClientHolder#startWarm}) so the first invocation does not pay for it.
      */
     @Override
     public CompletableFuture<Void> start() {
         try {
-            ensureClient();
-            AwsClients.warmUp("application/x-amz-json-1.1",
+            clients.startWarm("application/x-amz-json-1.1",
                     "{\"FailedPutCount\":0,\"Encrypted\":false,\"RequestResponses\":[{\"RecordId\":\"warm-up\"}]}"
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    stub -> {
-                        FirehoseAsyncClient warm = FirehoseAsyncClient.builder().httpClient(http.http())
-                                .region(settings.region()).credentialsProvider(settings.credentials())
-                                .overrideConfiguration(AwsClients.overrides(settings)).endpointOverride(stub).build();
-                        return warm.putRecordBatch(PutRecordBatchRequest.builder().deliveryStreamName(streamName)
-                                .records(Record.builder().data(SdkBytes.fromByteArrayUnsafe(new byte[] {'\n'})).build())
-                                .build()).whenComplete((r, e) -> warm.close());
-                    }, WARM_UP_LIMIT);
+                    warm -> warm.putRecordBatch(PutRecordBatchRequest.builder().deliveryStreamName(streamName)
+                            .records(Record.builder().data(SdkBytes.fromByteArrayUnsafe(new byte[] {'\n'})).build())
+                            .build()));
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private FirehoseAsyncClient ensureClient() {
-        FirehoseAsyncClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    http = AwsClients.httpClient(4);
-                    FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
-                            .httpClient(http.http())
-                            .region(settings.region())
-                            .credentialsProvider(settings.credentials())
-                            .overrideConfiguration(AwsClients.overrides(settings));
-                    settings.endpoint().ifPresent(builder::endpointOverride);
-                    c = builder.build();
-                    client = c;
-                }
-            }
-        }
-        return c;
     }
 
     @Override
@@ -133,7 +104,7 @@ public final class FirehoseSink implements Sink {
                 .deliveryStreamName(streamName).records(records).build();
         CompletableFuture<PutRecordBatchResponse> call;
         try {
-            call = ensureClient().putRecordBatch(request);
+            call = clients.client().putRecordBatch(request);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
         }
@@ -161,8 +132,7 @@ public final class FirehoseSink implements Sink {
     /** Closes the client in the background; the pipeline waits on the future only as long as its deadline allows. */
     @Override
     public CompletableFuture<Void> shutdown() {
-        FirehoseAsyncClient c = client;
-        return c == null ? CompletableFuture.completedFuture(null) : AwsClients.closeInBackground(c, http);
+        return clients.close();
     }
 
     @Override

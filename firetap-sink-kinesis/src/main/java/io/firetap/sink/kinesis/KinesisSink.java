@@ -1,8 +1,8 @@
 package io.firetap.sink.kinesis;
 
 import io.firetap.aws.AwsClientSettings;
-import io.firetap.aws.AwsClients;
 import io.firetap.aws.Refusals;
+import io.firetap.aws.SdkClientHolder;
 import io.firetap.core.sink.EntryFailure;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
@@ -45,21 +45,19 @@ public final class KinesisSink implements Sink {
     private static final Set<String> RETRYABLE_ENTRY_ERRORS = Set.of("ProvisionedThroughputExceededException",
             "InternalFailure", "KMSThrottlingException");
 
-    private static final java.time.Duration WARM_UP_LIMIT = java.time.Duration.ofSeconds(3);
-
     private final String streamName;
     private final AwsClientSettings settings;
     private final PartitionKeys keys;
     private final int maxRecordBytes;
     private final Refusals refusals;
-    private volatile KinesisAsyncClient client;
-    private volatile AwsClients.HttpClient http;
+    private final SdkClientHolder<KinesisAsyncClientBuilder, KinesisAsyncClient> clients;
 
     public KinesisSink(String streamName, AwsClientSettings settings, PartitionKeys keys, int maxRecordBytes) {
         this.streamName = Objects.requireNonNull(streamName, "streamName");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.maxRecordBytes = maxRecordBytes;
+        this.clients = new SdkClientHolder<>(settings, KinesisAsyncClient::builder);
         this.refusals = new Refusals(LOG, "Kinesis refused records for stream '" + streamName + "'",
                 "check the stream name, its region and the function role's kinesis:PutRecords permission",
                 RETRYABLE_ENTRY_ERRORS);
@@ -78,47 +76,20 @@ public final class KinesisSink implements Sink {
         return new SinkLimits(MAX_RECORDS_PER_CALL, perCall, maxRecordBytes - key, key);
     }
 
-    /** Builds the client on the pipeline worker's thread, then warms the SDK against a loopback stub (see {@link AwsClients#warmUp}). */
+    /** Builds the client on the pipeline worker's thread, then warms the SDK against a loopback stub (see {@link SdkClientHolder#startWarm}). */
     @Override
     public CompletableFuture<Void> start() {
         try {
-            ensureClient();
             // an empty CBOR map: the call completes, having loaded and run the whole request path
-            AwsClients.warmUp("application/x-amz-cbor-1.1", new byte[] {(byte) 0xa0},
-                    stub -> {
-                        KinesisAsyncClient warm = KinesisAsyncClient.builder().httpClient(http.http())
-                                .region(settings.region()).credentialsProvider(settings.credentials())
-                                .overrideConfiguration(AwsClients.overrides(settings)).endpointOverride(stub).build();
-                        return warm.putRecords(PutRecordsRequest.builder().streamName(streamName)
-                                .records(PutRecordsRequestEntry.builder().partitionKey("warm-up")
-                                        .data(SdkBytes.fromByteArrayUnsafe(new byte[] {'\n'})).build())
-                                .build()).whenComplete((r, e) -> warm.close());
-                    }, WARM_UP_LIMIT);
+            clients.startWarm("application/x-amz-cbor-1.1", new byte[] {(byte) 0xa0},
+                    warm -> warm.putRecords(PutRecordsRequest.builder().streamName(streamName)
+                            .records(PutRecordsRequestEntry.builder().partitionKey("warm-up")
+                                    .data(SdkBytes.fromByteArrayUnsafe(new byte[] {'\n'})).build())
+                            .build()));
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private KinesisAsyncClient ensureClient() {
-        KinesisAsyncClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    http = AwsClients.httpClient(4);
-                    KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
-                            .httpClient(http.http())
-                            .region(settings.region())
-                            .credentialsProvider(settings.credentials())
-                            .overrideConfiguration(AwsClients.overrides(settings));
-                    settings.endpoint().ifPresent(builder::endpointOverride);
-                    c = builder.build();
-                    client = c;
-                }
-            }
-        }
-        return c;
     }
 
     @Override
@@ -133,7 +104,7 @@ public final class KinesisSink implements Sink {
         PutRecordsRequest request = PutRecordsRequest.builder().streamName(streamName).records(entries).build();
         CompletableFuture<PutRecordsResponse> call;
         try {
-            call = ensureClient().putRecords(request);
+            call = clients.client().putRecords(request);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
         }
@@ -158,8 +129,7 @@ public final class KinesisSink implements Sink {
 
     @Override
     public CompletableFuture<Void> shutdown() {
-        KinesisAsyncClient c = client;
-        return c == null ? CompletableFuture.completedFuture(null) : AwsClients.closeInBackground(c, http);
+        return clients.close();
     }
 
     @Override

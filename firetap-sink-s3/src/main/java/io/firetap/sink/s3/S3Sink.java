@@ -1,8 +1,8 @@
 package io.firetap.sink.s3;
 
 import io.firetap.aws.AwsClientSettings;
-import io.firetap.aws.AwsClients;
 import io.firetap.aws.Refusals;
+import io.firetap.aws.SdkClientHolder;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkLimits;
@@ -47,8 +47,7 @@ public final class S3Sink implements Sink {
     private final AwsClientSettings settings;
     private final Refusals refusals;
     private final AtomicLong sequence = new AtomicLong();
-    private volatile S3AsyncClient client;
-    private volatile AwsClients.HttpClient http;
+    private final SdkClientHolder<S3AsyncClientBuilder, S3AsyncClient> clients;
 
     S3Sink(String bucket, String prefix, String function, boolean gzip, int maxObjectBytes, AwsClientSettings settings) {
         this.bucket = bucket;
@@ -57,6 +56,10 @@ public final class S3Sink implements Sink {
         this.gzip = gzip;
         this.maxObjectBytes = maxObjectBytes;
         this.settings = settings;
+        // path-style for local endpoints; the object's bytes are in memory, so no streaming checksum trailer
+        boolean local = settings.endpoint().isPresent();
+        this.clients = new SdkClientHolder<>(settings, () -> S3AsyncClient.builder().forcePathStyle(local)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED));
         this.refusals = new Refusals(LOG, "S3 refused an object for bucket '" + bucket + "'",
                 "check the bucket name, its region and the function role's s3:PutObject permission", Set.of());
     }
@@ -75,34 +78,11 @@ public final class S3Sink implements Sink {
     @Override
     public CompletableFuture<Void> start() {
         try {
-            client();
+            clients.client();
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private S3AsyncClient client() {
-        S3AsyncClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    http = AwsClients.httpClient(4);
-                    S3AsyncClientBuilder builder = S3AsyncClient.builder()
-                            .httpClient(http.http())
-                            .region(settings.region())
-                            .credentialsProvider(settings.credentials())
-                            .overrideConfiguration(AwsClients.overrides(settings))
-                            // the object's bytes are in memory: no streaming checksum trailer needed
-                            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
-                    settings.endpoint().ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
-                    c = builder.build();
-                    client = c;
-                }
-            }
-        }
-        return c;
     }
 
     /** The key of an object written at {@code time}. */
@@ -136,7 +116,7 @@ public final class S3Sink implements Sink {
                 .contentEncoding(gzip ? "gzip" : null)
                 .build();
         try {
-            return client().putObject(request, AsyncRequestBody.fromBytes(body))
+            return clients.client().putObject(request, AsyncRequestBody.fromBytes(body))
                     .handle((response, error) -> error != null ? refusals.wholeCall(batch.size(), error) : SendResult.success());
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
@@ -145,8 +125,7 @@ public final class S3Sink implements Sink {
 
     @Override
     public CompletableFuture<Void> shutdown() {
-        S3AsyncClient c = client;
-        return c == null ? CompletableFuture.completedFuture(null) : AwsClients.closeInBackground(c, http);
+        return clients.close();
     }
 
     @Override
