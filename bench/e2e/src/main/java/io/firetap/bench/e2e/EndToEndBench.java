@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -50,6 +51,8 @@ public final class EndToEndBench {
     private final Path task;
     private final Map<String, Object> results = new LinkedHashMap<>();
     private static boolean showOutput;
+    /** Scenarios to run (throughput, hold, cold, proxy, sinks); null runs all and writes the report. */
+    private static Set<String> only;
 
     private EndToEndBench(Path zip, Path out, boolean quick) throws IOException {
         this.zip = zip;
@@ -78,6 +81,7 @@ public final class EndToEndBench {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--quick" -> quick = true;
                 case "--show-output" -> showOutput = true;
+                case "--only" -> only = Set.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -93,17 +97,31 @@ public final class EndToEndBench {
     private void run() throws Exception {
         long start = System.nanoTime();
         results.put("machine", machine());
-        log("scenario 1 + 4: throughput and peak RSS");
-        results.put("throughput", throughput());
-        log("scenario 2 + 5: post-runtime hold and cost");
-        results.put("hold", holds());
-        results.put("cost", cost());
-        log("scenario 3: cold start");
-        results.put("coldStart", coldStarts());
-        log("wrapper: Runtime API proxy overhead");
-        results.put("proxy", proxyOverhead());
-        log("sinks alone: pipeline + sink + loopback endpoint in one JVM");
-        results.put("sinks", sinkThroughput());
+        if (selected("throughput")) {
+            log("scenario 1 + 4: throughput and peak RSS");
+            results.put("throughput", throughput());
+        }
+        if (selected("hold")) {
+            log("scenario 2 + 5: post-runtime hold and cost");
+            results.put("hold", holds());
+            results.put("cost", cost());
+        }
+        if (selected("cold")) {
+            log("scenario 3: cold start");
+            results.put("coldStart", coldStarts());
+        }
+        if (selected("proxy")) {
+            log("wrapper: Runtime API proxy overhead");
+            results.put("proxy", proxyOverhead());
+        }
+        if (selected("sinks")) {
+            log("sinks alone: pipeline + sink + loopback endpoint in one JVM");
+            results.put("sinks", sinkThroughput());
+        }
+        if (only != null) {
+            log("--only " + String.join(",", only) + ": the figures above are not written to " + out);
+            return;
+        }
         results.put("tookSeconds", (System.nanoTime() - start) / 1e9);
         Files.createDirectories(out);
         String date = LocalDate.now().toString();
@@ -357,6 +375,10 @@ public final class EndToEndBench {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static boolean selected(String scenario) {
+        return only == null || only.contains(scenario);
+    }
 
     private LambdaEmulator.Builder environment(AwsEndpoint aws, String handler, Map<String, String> extra) {
         LambdaEmulator.Builder b = LambdaEmulator.builder()
