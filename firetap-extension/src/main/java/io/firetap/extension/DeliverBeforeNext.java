@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  *       {@code platform.runtimeDone} for R when the Telemetry API is subscribed, else nothing marks
  *       the end and the barrier only flushes what has arrived. The wait is bounded by the
  *       invocation's deadline, and ends early when the wrapper disconnects.</li>
+ *   <li>Once, on the first invocations after a cold start: wait for the sinks to finish starting
+ *       (their clients are built and warmed in the background while the function initialises, so
+ *       the first {@code /next} is not held for them), bounded by {@link #SINK_START_LIMIT} and the
+ *       deadline. This wait is not charged to the flush budget.</li>
  *   <li>Flush the pipeline, bounded by {@value #BUDGET_VARIABLE} and by what is left of the
  *       deadline. Lines the flush could not deliver in time stay buffered, are counted, and go out
  *       with the next invocation (or at SHUTDOWN).</li>
@@ -36,6 +40,11 @@ public final class DeliverBeforeNext implements InvocationBarrier {
      * endpoint) yet short enough that an outage costs each invocation a bounded, visible delay.
      */
     public static final Duration DEFAULT_BUDGET = Duration.ofMillis(500);
+    /**
+     * The most the barrier waits for sinks still starting (a client's build and warm-up take about a
+     * second on a small function; Lambda's whole init may take ten).
+     */
+    public static final Duration SINK_START_LIMIT = Duration.ofSeconds(6);
     /** Kept free before the invocation deadline so the barrier never makes the invocation time out. */
     static final long DEADLINE_MARGIN_MILLIS = 50;
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -46,6 +55,7 @@ public final class DeliverBeforeNext implements InvocationBarrier {
     private final Duration budget;
     private long lastWarnNanos = System.nanoTime() - WARN_EVERY_NANOS;
     private long overBudget;
+    private boolean sinksStarted;
 
     /**
      * @param telemetryMarksEnd whether {@code platform.runtimeDone} arrives (a Telemetry subscription
@@ -87,6 +97,11 @@ public final class DeliverBeforeNext implements InvocationBarrier {
             }
         }
         long flushStart = System.nanoTime();
+        if (!sinksStarted) {
+            long limit = Math.min(SINK_START_LIMIT.toNanos(), Math.max(0, deadline - flushStart));
+            sinksStarted = pipeline.awaitSinksStarted(Duration.ofNanos(limit));
+            flushStart = System.nanoTime();
+        }
         long left = Math.max(0, deadline - flushStart);
         FlushResult flushed = pipeline.flush(Duration.ofNanos(Math.min(budget.toNanos(), left)));
         long end = System.nanoTime();

@@ -24,15 +24,21 @@ import org.slf4j.LoggerFactory;
  * register for INVOKE and SHUTDOWN (the very first network call), validate the configuration
  * (a mistake is reported through {@code init/error} and the process exits 1 — the function's start
  * fails with the message instead of hanging), start the pipeline (whose workers build and warm the
- * sinks' clients in parallel), open the socket, start the Telemetry listener and subscribe, wait
- * (bounded) for the sinks to be ready, then the first {@code /next}. Then one
+ * sinks' clients in parallel, in the background), open the socket, start the Telemetry listener and
+ * subscribe, then the first {@code /next} — without waiting for the sinks: their warm-up overlaps
+ * the function's own init, and the first invocation's barrier waits for it (see
+ * {@link DeliverBeforeNext}), after the function's response is already on its way. Then one
  * {@link InvocationBarrier} passage per INVOKE, and on SHUTDOWN a final flush within the deadline.
  */
 public final class ExtensionMain {
-    private static final Logger LOG = LoggerFactory.getLogger(ExtensionMain.class);
+    /**
+     * Logging starts after registration: finding and starting the logger costs tens of
+     * milliseconds of class loading, and {@code /register} is the first thing on the cold start.
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ExtensionMain.class);
+    }
 
-    /** The most init may spend waiting for sinks to warm up (Lambda's init limit is 10 s in all). */
-    static final Duration SINK_WARM_UP_LIMIT = Duration.ofSeconds(6);
     /** Kept free before the SHUTDOWN deadline for closing sinks and the process's own exit. */
     static final long SHUTDOWN_MARGIN_MILLIS = 150;
 
@@ -48,7 +54,7 @@ public final class ExtensionMain {
         try {
             status = run(Settings.fromEnvironment());
         } catch (RuntimeException | Error e) {
-            LOG.error("firetap stopped unexpectedly", e);
+            Log.LOG.error("firetap stopped unexpectedly", e);
             status = 1;
         }
         System.err.flush();
@@ -64,14 +70,14 @@ public final class ExtensionMain {
         try {
             api = ExtensionsApiClient.fromSettings(settings);
         } catch (ConfigException e) {
-            LOG.error("{}", e.getMessage());
+            Log.LOG.error("{}", e.getMessage());
             return 1;
         }
         String name = ExtensionsApiClient.extensionName();
         try {
             api.register(name);
         } catch (IOException e) {
-            LOG.error("registering with the Extensions API as '{}' failed: {}", name, e.getMessage());
+            Log.LOG.error("registering with the Extensions API as '{}' failed: {}", name, e.getMessage());
             return 1;
         }
         long registeredNanos = System.nanoTime();
@@ -97,14 +103,14 @@ public final class ExtensionMain {
             boolean telemetryMarksEnd = subscribed
                     && telemetry.subscriptionTypes().contains(TelemetryType.PLATFORM);
             InvocationBarrier barrier = new DeliverBeforeNext(pipeline, boundaries, () -> telemetryMarksEnd, budget);
-            boolean warm = pipeline.awaitSinksStarted(SINK_WARM_UP_LIMIT);
+            boolean warm = pipeline.awaitSinksStarted(Duration.ZERO);
             long readyNanos = System.nanoTime();
-            LOG.info("firetap ready: sinks {}, socket {}, telemetry {}; registered in {} ms, init {} ms{}",
+            Log.LOG.info("firetap ready: sinks {}, socket {}, telemetry {}; registered in {} ms, init {} ms{}",
                     sinks.stream().map(Sink::name).toList(), config.socketPath(),
                     subscribed ? telemetry.subscriptionTypes() : "off",
                     TimeUnit.NANOSECONDS.toMillis(registeredNanos - startNanos),
                     TimeUnit.NANOSECONDS.toMillis(readyNanos - startNanos),
-                    warm ? "" : " (a sink is still starting; its first sends may be slower)");
+                    warm ? "" : "; sinks still starting in the background");
             return eventLoop(api, pipeline, barrier, boundaries, socket, telemetry);
         } catch (ConfigException e) {
             reportInitError(api, "Extension.InvalidConfiguration", e.getMessage());
@@ -124,7 +130,7 @@ public final class ExtensionMain {
             try {
                 event = api.next();
             } catch (IOException e) {
-                LOG.error("the Extensions API stopped answering ({}); delivering what is buffered and exiting",
+                Log.LOG.error("the Extensions API stopped answering ({}); delivering what is buffered and exiting",
                         e.getMessage());
                 shutdown(pipeline, socket, telemetry, System.currentTimeMillis() + 1_000);
                 return 1;
@@ -132,13 +138,13 @@ public final class ExtensionMain {
             if (event instanceof ExtensionEvent.Invoke invoke) {
                 boundaries.invocationStarted(invoke.requestId());
                 InvocationBarrier.Passage passage = barrier.pass(invoke);
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("invocation {}: end of output {}, waited {} µs, flushed in {} µs, {} lines pending",
+                if (Log.LOG.isDebugEnabled()) {
+                    Log.LOG.debug("invocation {}: end of output {}, waited {} µs, flushed in {} µs, {} lines pending",
                             passage.requestId(), passage.endSeen() ? "seen" : "not seen",
                             passage.waitNanos() / 1_000, passage.flushNanos() / 1_000, passage.pendingLines());
                 }
             } else if (event instanceof ExtensionEvent.Shutdown shutdown) {
-                LOG.info("SHUTDOWN ({}): delivering what is left", shutdown.reason());
+                Log.LOG.info("SHUTDOWN ({}): delivering what is left", shutdown.reason());
                 return shutdown(pipeline, socket, telemetry, shutdown.deadlineMs());
             }
         }
@@ -159,19 +165,19 @@ public final class ExtensionMain {
         PipelineCounters counters = pipeline.counters();
         long lost = counters.lostLines();
         if (lost == 0 && result.complete()) {
-            LOG.info("firetap stopped: {} lines accepted, all delivered", counters.acceptedLines());
+            Log.LOG.info("firetap stopped: {} lines accepted, all delivered", counters.acceptedLines());
         } else {
-            LOG.warn("firetap stopped: {} lines accepted, {} lost (see the reasons above)", counters.acceptedLines(), lost);
+            Log.LOG.warn("firetap stopped: {} lines accepted, {} lost (see the reasons above)", counters.acceptedLines(), lost);
         }
         return 0;
     }
 
     private static void reportInitError(ExtensionsApiClient api, String type, String message) {
-        LOG.error("{}", message);
+        Log.LOG.error("{}", message);
         try {
             api.initError(type, message);
         } catch (IOException e) {
-            LOG.warn("reporting the init error to Lambda failed: {}", e.getMessage());
+            Log.LOG.warn("reporting the init error to Lambda failed: {}", e.getMessage());
         }
     }
 
@@ -187,7 +193,7 @@ public final class ExtensionMain {
                 pipeline.shutdown(Duration.ofMillis(200));
             }
         } catch (RuntimeException e) {
-            LOG.debug("cleaning up after a failed start", e);
+            Log.LOG.debug("cleaning up after a failed start", e);
         }
     }
 }

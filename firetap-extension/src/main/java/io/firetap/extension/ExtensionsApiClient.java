@@ -7,13 +7,7 @@ import com.google.gson.JsonParser;
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.MalformedURLException;
-import java.net.Proxy;
 import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -21,11 +15,9 @@ import java.util.Objects;
 
 /**
  * A client of the Lambda Extensions API ({@code /2020-01-01/extension}) and of the Telemetry API's
- * subscription ({@code /2022-07-01/telemetry}), on the JDK's {@link HttpURLConnection}.
- *
- * <p>{@code HttpURLConnection} rather than {@code java.net.http.HttpClient}: registering is on every
- * cold start, and the first request costs a fraction as much (see the module README for the
- * figures). Connections are kept alive between calls. Every call but {@link #next()} is bounded by
+ * subscription ({@code /2022-07-01/telemetry}), on {@link LoopbackHttp}: registering is on every
+ * cold start, and a plain socket's first request costs a fraction of the JDK's HTTP clients'.
+ * Connections are kept alive between calls. Every call but {@link #next()} is bounded by
  * {@link #callTimeout()}; {@code next} is Lambda's long poll and has no read timeout on purpose:
  * the environment may sit frozen inside it for minutes.
  *
@@ -54,14 +46,17 @@ public final class ExtensionsApiClient {
     private static final byte[] REGISTER_BODY = "{\"events\":[\"INVOKE\",\"SHUTDOWN\"]}".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_ERROR_BODY = 4096;
 
-    private final String extensionBase;
-    private final String telemetryUrl;
+    private static final String EXTENSION_PATH = "/2020-01-01/extension";
+    private static final String TELEMETRY_PATH = "/2022-07-01/telemetry";
+
+    private final String hostPort;
+    private final LoopbackHttp http;
     private final int timeoutMillis;
     private volatile String identifier;
 
-    private ExtensionsApiClient(String hostPort, Duration callTimeout) {
-        this.extensionBase = "http://" + hostPort + "/2020-01-01/extension";
-        this.telemetryUrl = "http://" + hostPort + "/2022-07-01/telemetry";
+    private ExtensionsApiClient(String hostPort, LoopbackHttp http, Duration callTimeout) {
+        this.hostPort = hostPort;
+        this.http = http;
         this.timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, callTimeout.toMillis()));
     }
 
@@ -69,15 +64,20 @@ public final class ExtensionsApiClient {
     public static ExtensionsApiClient create(String hostPort, Duration callTimeout) {
         Objects.requireNonNull(hostPort, "hostPort");
         Objects.requireNonNull(callTimeout, "callTimeout");
+        URI uri;
         try {
-            URI uri = new URI("http://" + hostPort + "/");
-            if (uri.getHost() == null || uri.getPath() == null || !uri.getPath().equals("/")) {
-                throw new IllegalArgumentException("not a host:port: " + hostPort);
-            }
+            uri = new URI("http://" + hostPort + "/");
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException("not a host:port: " + hostPort, e);
         }
-        return new ExtensionsApiClient(hostPort, callTimeout);
+        if (uri.getHost() == null || uri.getPort() < 0 || !"/".equals(uri.getPath())) {
+            throw new IllegalArgumentException("not a host:port: " + hostPort);
+        }
+        try {
+            return new ExtensionsApiClient(hostPort, new LoopbackHttp(uri.getHost(), uri.getPort()), callTimeout);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unknown host in " + hostPort, e);
+        }
     }
 
     /** A client of the API {@value #RUNTIME_API_VARIABLE} in {@code settings} names. */
@@ -108,11 +108,11 @@ public final class ExtensionsApiClient {
      */
     public Registration register(String name) throws IOException {
         Objects.requireNonNull(name, "name");
-        HttpURLConnection c = open(extensionBase + "/register", "POST", timeoutMillis);
-        c.setRequestProperty(NAME_HEADER, name);
-        c.setRequestProperty("Content-Type", "application/json");
-        byte[] body = exchange(c, REGISTER_BODY, "register as '" + name + "'");
-        String id = c.getHeaderField(IDENTIFIER_HEADER);
+        LoopbackHttp.Response r = call("POST", EXTENSION_PATH + "/register",
+                new String[] {NAME_HEADER, name, "Content-Type", "application/json"}, REGISTER_BODY, timeoutMillis,
+                "register as '" + name + "'");
+        byte[] body = r.body();
+        String id = r.header(IDENTIFIER_HEADER);
         if (id == null || id.isBlank()) {
             throw new ExtensionsApiException("register answered without a " + IDENTIFIER_HEADER + " header", 200);
         }
@@ -126,11 +126,9 @@ public final class ExtensionsApiClient {
      * extension is done with the previous event.
      */
     public ExtensionEvent next() throws IOException {
-        HttpURLConnection c = open(extensionBase + "/event/next", "GET", 0);
-        c.setConnectTimeout(timeoutMillis);
-        c.setRequestProperty(IDENTIFIER_HEADER, requireRegistered());
-        byte[] body = exchange(c, null, "event/next");
-        return parseEvent(body);
+        LoopbackHttp.Response r = call("GET", EXTENSION_PATH + "/event/next",
+                new String[] {IDENTIFIER_HEADER, requireRegistered()}, null, 0, "event/next");
+        return parseEvent(r.body());
     }
 
     /**
@@ -149,15 +147,13 @@ public final class ExtensionsApiClient {
 
     private void reportError(String path, String errorType, String message) throws IOException {
         Objects.requireNonNull(errorType, "errorType");
-        HttpURLConnection c = open(extensionBase + path, "POST", timeoutMillis);
-        c.setRequestProperty(IDENTIFIER_HEADER, requireRegistered());
-        c.setRequestProperty(ERROR_TYPE_HEADER, errorType);
-        c.setRequestProperty("Content-Type", "application/json");
         JsonObject body = new JsonObject();
         body.addProperty("errorMessage", message == null ? "" : message);
         body.addProperty("errorType", errorType);
         body.add("stackTrace", new com.google.gson.JsonArray());
-        exchange(c, body.toString().getBytes(StandardCharsets.UTF_8), path.substring(1));
+        call("POST", EXTENSION_PATH + path, new String[] {IDENTIFIER_HEADER, requireRegistered(), ERROR_TYPE_HEADER,
+                errorType, "Content-Type", "application/json"}, body.toString().getBytes(StandardCharsets.UTF_8),
+                timeoutMillis, path.substring(1));
     }
 
     /**
@@ -181,10 +177,9 @@ public final class ExtensionsApiClient {
         json.append("],\"buffering\":{\"maxItems\":").append(maxItems).append(",\"maxBytes\":").append(maxBytes)
                 .append(",\"timeoutMs\":").append(timeoutMs).append("},\"destination\":{\"protocol\":\"HTTP\",\"URI\":\"")
                 .append(destination).append("\"}}");
-        HttpURLConnection c = open(telemetryUrl, "PUT", timeoutMillis);
-        c.setRequestProperty(IDENTIFIER_HEADER, requireRegistered());
-        c.setRequestProperty("Content-Type", "application/json");
-        exchange(c, json.toString().getBytes(StandardCharsets.UTF_8), "telemetry subscription");
+        call("PUT", TELEMETRY_PATH, new String[] {IDENTIFIER_HEADER, requireRegistered(), "Content-Type",
+                "application/json"}, json.toString().getBytes(StandardCharsets.UTF_8), timeoutMillis,
+                "telemetry subscription");
     }
 
     private String requireRegistered() {
@@ -195,55 +190,18 @@ public final class ExtensionsApiClient {
         return id;
     }
 
-    private static HttpURLConnection open(String url, String method, int readTimeoutMillis) throws IOException {
-        HttpURLConnection c;
-        try {
-            // No proxy: the API is local, and skipping the proxy selector is cheaper on the first call.
-            c = (HttpURLConnection) new URL(url).openConnection(Proxy.NO_PROXY);
-        } catch (MalformedURLException e) {
-            throw new IOException("bad API address: " + url, e);
+    /** One call; a non-2xx status is an {@link ExtensionsApiException} with the answer's text. */
+    private LoopbackHttp.Response call(String method, String path, String[] headers, byte[] body, int readTimeoutMillis,
+            String what) throws IOException {
+        LoopbackHttp.Response r = http.exchange(method, path, headers, body, timeoutMillis, readTimeoutMillis);
+        if (r.status() / 100 != 2) {
+            byte[] b = r.body();
+            String detail = new String(b, 0, Math.min(b.length, MAX_ERROR_BODY), StandardCharsets.UTF_8)
+                    .replaceAll("\\s+", " ").trim();
+            throw new ExtensionsApiException(what + " failed: HTTP " + r.status() + (detail.isEmpty() ? "" : ": " + detail),
+                    r.status());
         }
-        c.setRequestMethod(method);
-        c.setConnectTimeout(readTimeoutMillis == 0 ? 5_000 : readTimeoutMillis);
-        c.setReadTimeout(readTimeoutMillis);
-        c.setUseCaches(false);
-        return c;
-    }
-
-    /** Sends {@code body} (if any), returns the response body; a non-2xx status is an {@link ExtensionsApiException}. */
-    private static byte[] exchange(HttpURLConnection c, byte[] body, String what) throws IOException {
-        if (body != null) {
-            c.setDoOutput(true);
-            c.setFixedLengthStreamingMode(body.length);
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body);
-            }
-        }
-        int status = c.getResponseCode();
-        if (status / 100 != 2) {
-            String detail = errorBody(c);
-            throw new ExtensionsApiException(what + " failed: HTTP " + status + (detail.isEmpty() ? "" : ": " + detail),
-                    status);
-        }
-        try (InputStream in = c.getInputStream()) {
-            // Reading to the end lets the JDK keep the connection for the next call.
-            return in.readAllBytes();
-        }
-    }
-
-    private static String errorBody(HttpURLConnection c) {
-        try (InputStream err = c.getErrorStream()) {
-            if (err == null) {
-                return "";
-            }
-            byte[] b = err.readNBytes(MAX_ERROR_BODY);
-            while (err.read() >= 0) {
-                // drain so the connection can be reused
-            }
-            return new String(b, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
-        } catch (IOException e) {
-            return "";
-        }
+        return r;
     }
 
     /** Parses an event body; public for the testkit and for tests. */
@@ -291,7 +249,7 @@ public final class ExtensionsApiClient {
     @Override
     public String toString() {
         // Never the identifier.
-        return "ExtensionsApiClient[" + extensionBase + "]";
+        return "ExtensionsApiClient[http://" + hostPort + EXTENSION_PATH + "]";
     }
 
 }
