@@ -14,12 +14,14 @@ import java.util.regex.Pattern;
 
 /**
  * The benchmark's function: for each event {@code {"lines":N,"size":S}} it writes N lines of S
- * bytes (newline included) to stdout as fast as it can, then responds. With arguments
+ * bytes (newline included) to stdout as fast as it can, then responds; with {@code "rate":R} it
+ * paces them at R lines per second (in 10 ms steps). With arguments
  * {@code N S} it writes them once and exits — the raw limit's writer.
  */
 public final class FloodFunction {
     private static final Pattern LINES = Pattern.compile("\"lines\"\\s*:\\s*(\\d+)");
     private static final Pattern SIZE = Pattern.compile("\"size\"\\s*:\\s*(\\d+)");
+    private static final Pattern RATE = Pattern.compile("\"rate\"\\s*:\\s*(\\d+)");
 
     private FloodFunction() {
     }
@@ -39,7 +41,14 @@ public final class FloodFunction {
             try (InputStream in = next.getInputStream()) {
                 event = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            write(out, number(LINES, event, 10), (int) number(SIZE, event, 100));
+            long lines = number(LINES, event, 10);
+            int size = (int) number(SIZE, event, 100);
+            long rate = number(RATE, event, 0);
+            if (rate > 0) {
+                paced(out, lines, size, rate);
+            } else {
+                write(out, lines, size);
+            }
             out.flush();
             HttpURLConnection post = (HttpURLConnection) new URL(base + id + "/response").openConnection();
             post.setRequestMethod("POST");
@@ -49,6 +58,24 @@ public final class FloodFunction {
             }
             post.getResponseCode();
             post.getInputStream().close();
+        }
+    }
+
+    /** {@code lines} lines at {@code rate} lines per second: one slice every 10 ms, on a fixed schedule. */
+    static void paced(OutputStream out, long lines, int size, long rate) throws IOException {
+        long perStep = Math.max(1, rate / 100);
+        long start = System.nanoTime();
+        long written = 0;
+        for (long step = 0; written < lines; step++) {
+            long n = Math.min(perStep, lines - written);
+            write(out, n, size);
+            out.flush();
+            written += n;
+            long wake = start + (step + 1) * 10_000_000L;
+            long wait = wake - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
         }
     }
 
