@@ -68,7 +68,12 @@ public final class Settings {
 
     /** The value, or a {@link ConfigException} explaining {@code why} it is needed. */
     public String required(String name, String why) {
-        return get(name).orElseThrow(() -> ConfigException.missing(name, why));
+        // no lambda: this runs before the extension registers, where a first lambda's bootstrap shows
+        Optional<String> v = get(name);
+        if (v.isEmpty()) {
+            throw ConfigException.missing(name, why);
+        }
+        return v.get();
     }
 
     public int integer(String name, int defaultValue, int min, int max) {
