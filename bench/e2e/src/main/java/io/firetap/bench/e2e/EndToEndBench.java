@@ -298,30 +298,43 @@ public final class EndToEndBench {
         return byLines;
     }
 
+    /**
+     * Firehose's bill per payload byte: 20 invocations each of packing on at 5,000 lines of 100 B,
+     * packing on at 1,000 lines of 100 B and of 100 B plus the newline (101 B: a "100-byte line" read
+     * as 100 bytes of text), and packing off.
+     */
     private Map<String, Object> cost() throws Exception {
         Map<String, Object> cost = new LinkedHashMap<>();
-        for (boolean packing : new boolean[] {true, false}) {
-            try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
-                 LambdaEmulator lambda = environment(aws, "flood", Map.of("FIRETAP_PACKING", Boolean.toString(packing)))
-                         .build().start()) {
-                int invocations = 20;
-                for (int i = 0; i < invocations; i++) {
-                    lambda.invoke("{\"lines\":5000,\"size\":100}");
-                }
-                lambda.shutdown();
-                AcceptedStream stream = aws.deliveryStream(STREAM);
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("lines", stream.lineCount());
-                row.put("records", stream.recordCount());
-                row.put("payloadBytes", stream.payloadBytes());
-                row.put("billedBytes", stream.billedBytes());
-                row.put("billedRatio", (double) stream.billedBytes() / stream.payloadBytes());
-                row.put("callsPerMiB", stream.calls() / (stream.payloadBytes() / 1048576.0));
-                cost.put(packing ? "packingOn" : "packingOff", row);
-                log("  packing " + (packing ? "on " : "off") + ": " + row);
-            }
-        }
+        costRow(cost, "packingOn", true, 5000, 100);
+        costRow(cost, "packingOn1000", true, 1000, 100);
+        costRow(cost, "packingOn1000Text100", true, 1000, 101);
+        costRow(cost, "packingOff", false, 5000, 100);
         return cost;
+    }
+
+    private void costRow(Map<String, Object> cost, String name, boolean packing, int lines, int size) throws Exception {
+        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
+             LambdaEmulator lambda = environment(aws, "flood", Map.of("FIRETAP_PACKING", Boolean.toString(packing)))
+                     .build().start()) {
+            int invocations = 20;
+            for (int i = 0; i < invocations; i++) {
+                lambda.invoke("{\"lines\":" + lines + ",\"size\":" + size + "}");
+            }
+            lambda.shutdown();
+            AcceptedStream stream = aws.deliveryStream(STREAM);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("packing", packing);
+            row.put("linesPerInvocation", lines);
+            row.put("lineBytesWithNewline", size);
+            row.put("lines", stream.lineCount());
+            row.put("records", stream.recordCount());
+            row.put("payloadBytes", stream.payloadBytes());
+            row.put("billedBytes", stream.billedBytes());
+            row.put("billedRatio", (double) stream.billedBytes() / stream.payloadBytes());
+            row.put("callsPerMiB", stream.calls() / (stream.payloadBytes() / 1048576.0));
+            cost.put(name, row);
+            log("  " + name + ": " + row);
+        }
     }
 
     private Map<String, Object> coldStarts() throws Exception {
