@@ -52,11 +52,29 @@ public final class AwsHttpHandler implements HttpHandler {
         return callsByFormat.get(format).sum();
     }
 
+    /** The whole body: read into one array of the announced length when there is one, else grown. */
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                long n = Long.parseLong(length.trim());
+                if (n >= 0 && n <= 64L << 20) {
+                    byte[] body = exchange.getRequestBody().readNBytes((int) n);
+                    exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+                    return body;
+                }
+            } catch (NumberFormatException e) {
+                // the server has already refused a malformed length; read it as it comes
+            }
+        }
+        return exchange.getRequestBody().readAllBytes();
+    }
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try {
             Instant arrival = clock.instant();
-            byte[] body = exchange.getRequestBody().readAllBytes();
+            byte[] body = readBody(exchange);
             if ("GET".equals(exchange.getRequestMethod())) {
                 // Lets people and scripts see the endpoint is up without an AWS client.
                 send(exchange, 200, "text/plain; charset=utf-8", "firetap AWS endpoint: Firehose and Kinesis\n".getBytes(StandardCharsets.UTF_8), null);
