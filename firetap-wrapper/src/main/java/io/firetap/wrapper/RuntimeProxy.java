@@ -1,6 +1,5 @@
 package io.firetap.wrapper;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,7 +140,7 @@ final class RuntimeProxy implements AutoCloseable {
     private void serve(Socket child) {
         Socket up = null;
         try (child) {
-            InputStream childIn = new BufferedInputStream(child.getInputStream(), 16 * 1024);
+            InputStream childIn = new HttpMessage.Input(child.getInputStream(), 16 * 1024);
             OutputStream childOut = new BufferedOutputStream(child.getOutputStream(), 16 * 1024);
             InputStream upIn = null;
             OutputStream upOut = null;
@@ -157,7 +156,7 @@ final class RuntimeProxy implements AutoCloseable {
                         up = new Socket();
                         up.setTcpNoDelay(true);
                         up.connect(new InetSocketAddress(upstreamHost, upstreamPort), 5_000);
-                        upIn = new BufferedInputStream(up.getInputStream(), 16 * 1024);
+                        upIn = new HttpMessage.Input(up.getInputStream(), 16 * 1024);
                         upOut = new BufferedOutputStream(up.getOutputStream(), 16 * 1024);
                     }
                     try {
