@@ -15,7 +15,13 @@ import java.nio.file.Path;
  *
  * <p>Fail open: when the socket is missing, refuses or breaks, data goes to the wrapper's own
  * stdout instead (where Lambda picks it up as before), and the link tries to reconnect at the next
- * invocation start, at most once per invocation. Not thread-safe by itself: callers hold its monitor.
+ * invocation start, at most once per invocation. Thread-safe: every method holds the link's monitor.
+ *
+ * <p>Each frame goes out in one write from one direct buffer (no separate header write, no
+ * per-write temporary buffer). START is held back until the next frame: the runtime gets its
+ * event without waiting for the extension, and an invocation that writes nothing costs one write
+ * (START + END together). The order the extension sees is the same — START before every byte
+ * read after it — only its arrival is later, which the protocol does not depend on.
  */
 final class ExtensionLink implements AutoCloseable {
     static final byte[] PREFACE = {0, 'f', 'i', 'r', 'e', 't', 'a', 'p', '/', '1', '\n'};
@@ -27,8 +33,11 @@ final class ExtensionLink implements AutoCloseable {
 
     private final Path path;
     private final OutputStream fallback;
-    private final ByteBuffer header = ByteBuffer.allocate(5);
+    private static final int HEADER = 5;
+    /** Room for a held-back START (request ids are short: the extension takes at most 1 KiB) and one frame. */
+    private final ByteBuffer out = ByteBuffer.allocateDirect(2 * (HEADER + 1024) + MAX_DATA_FRAME);
     private SocketChannel channel;
+    private byte[] pendingStart;
     private boolean warned;
 
     ExtensionLink(Path path, OutputStream fallback) {
@@ -84,11 +93,10 @@ final class ExtensionLink implements AutoCloseable {
         }
     }
 
-    /** An invocation began. */
+    /** An invocation began: its START goes out with the next frame. */
     synchronized void start(String requestId) {
         connect();
-        byte[] id = requestId.getBytes(StandardCharsets.UTF_8);
-        frame(START, id, 0, id.length);
+        pendingStart = channel == null ? null : requestId.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Everything written before the response of {@code requestId} has been sent. */
@@ -102,10 +110,15 @@ final class ExtensionLink implements AutoCloseable {
             return false;
         }
         try {
-            header.clear();
-            header.put(type).putInt(length).flip();
-            writeFully(channel, header);
-            writeFully(channel, ByteBuffer.wrap(payload, offset, length));
+            out.clear();
+            byte[] start = pendingStart;
+            pendingStart = null;
+            if (start != null) {
+                put(START, start, 0, start.length);
+            }
+            put(type, payload, offset, length);
+            out.flip();
+            writeFully(channel, out);
             return true;
         } catch (IOException e) {
             Diagnostics.warn("the connection to the firetap extension broke (" + e.getMessage()
@@ -113,6 +126,24 @@ final class ExtensionLink implements AutoCloseable {
             warned = true;
             closeChannel();
             return false;
+        }
+    }
+
+    /** Appends a frame to {@code out}, writing out what does not fit (never the case for this class's own frames). */
+    private void put(byte type, byte[] payload, int offset, int length) throws IOException {
+        if (out.remaining() < HEADER + length) {
+            out.flip();
+            writeFully(channel, out);
+            out.clear();
+        }
+        out.put(type).putInt(length);
+        if (out.remaining() >= length) {
+            out.put(payload, offset, length);
+        } else {
+            out.flip();
+            writeFully(channel, out);
+            out.clear();
+            writeFully(channel, ByteBuffer.wrap(payload, offset, length));
         }
     }
 
@@ -140,6 +171,7 @@ final class ExtensionLink implements AutoCloseable {
             }
             channel = null;
         }
+        pendingStart = null;
     }
 
     @Override

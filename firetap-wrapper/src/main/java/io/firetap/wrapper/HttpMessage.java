@@ -178,6 +178,9 @@ final class HttpMessage {
     }
 
     private static String readLine(InputStream in, boolean eofAllowed) throws IOException {
+        if (in instanceof Input) {
+            return ((Input) in).readLine(eofAllowed);
+        }
         StringBuilder sb = new StringBuilder(64);
         int b;
         while ((b = in.read()) >= 0) {
@@ -197,5 +200,111 @@ final class HttpMessage {
             return null;
         }
         throw new EOFException("connection closed inside a message head");
+    }
+
+    /**
+     * A buffered input for one connection, read by one thread: unlike {@link java.io.BufferedInputStream}
+     * no lock per byte, and a message head's lines are found by scanning the buffer, not byte by byte.
+     */
+    static final class Input extends InputStream {
+        private final InputStream in;
+        private final byte[] buf;
+        private int pos;
+        private int limit;
+
+        Input(InputStream in, int size) {
+            this.in = in;
+            this.buf = new byte[size];
+        }
+
+        private boolean fill() throws IOException {
+            if (pos == limit) {
+                pos = 0;
+                limit = 0;
+            }
+            int n = in.read(buf, limit, buf.length - limit);
+            if (n <= 0) {
+                return false;
+            }
+            limit += n;
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (pos == limit && !fill()) {
+                return -1;
+            }
+            return buf[pos++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (pos == limit) {
+                if (len >= buf.length) {
+                    return in.read(b, off, len);
+                }
+                if (!fill()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, limit - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return limit - pos + in.available();
+        }
+
+        /** A line without its {@code \r\n} (ISO-8859-1); {@code null} at a clean end when {@code eofAllowed}. */
+        String readLine(boolean eofAllowed) throws IOException {
+            StringBuilder longer = null;
+            while (true) {
+                for (int i = pos; i < limit; i++) {
+                    if (buf[i] == '\n') {
+                        int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+                        String part = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
+                        boolean crSplit = end == i && i == pos && longer != null && longer.length() > 0
+                                && longer.charAt(longer.length() - 1) == '\r';
+                        pos = i + 1;
+                        if (longer == null) {
+                            return part;
+                        }
+                        if (crSplit) {
+                            longer.setLength(longer.length() - 1);
+                        }
+                        return longer.append(part).toString();
+                    }
+                }
+                // no end of line in the buffer: keep what there is and read on
+                if (limit > pos) {
+                    if (longer == null) {
+                        longer = new StringBuilder(Math.max(64, 2 * (limit - pos)));
+                    }
+                    longer.append(new String(buf, pos, limit - pos, StandardCharsets.ISO_8859_1));
+                    pos = limit;
+                    if (longer.length() > MAX_LINE) {
+                        throw new IOException("header line too long");
+                    }
+                }
+                if (!fill()) {
+                    if (eofAllowed && longer == null) {
+                        return null;
+                    }
+                    throw new EOFException("connection closed inside a message head");
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 }

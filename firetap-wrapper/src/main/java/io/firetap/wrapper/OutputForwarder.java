@@ -25,6 +25,7 @@ final class OutputForwarder implements Runnable {
     private static final byte[] MARK_PREFIX = {0, 0x1b, 'f', 't', 'd'};
     private static final int ID_LENGTH = 16;
     static final int MARK_LENGTH = MARK_PREFIX.length + ID_LENGTH + 1;
+    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
     private static final int CHUNK = 64 * 1024;
     /** The most a drain waits for its marker before letting the response go anyway. */
     private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -48,6 +49,8 @@ final class OutputForwarder implements Runnable {
 
     @Override
     public void run() {
+        // before the first byte is read: output must not go to stdout only because the link was not up yet
+        link.connect();
         int carry = 0;
         try {
             int n;
@@ -149,10 +152,13 @@ final class OutputForwarder implements Runnable {
             drainByEmptiness(deadline);
             return;
         }
-        String id = String.format("%016x", ThreadLocalRandom.current().nextLong());
         byte[] mark = new byte[MARK_LENGTH];
         System.arraycopy(MARK_PREFIX, 0, mark, 0, MARK_PREFIX.length);
-        System.arraycopy(id.getBytes(StandardCharsets.US_ASCII), 0, mark, MARK_PREFIX.length, ID_LENGTH);
+        long random = ThreadLocalRandom.current().nextLong();
+        for (int k = 0; k < ID_LENGTH; k++) {
+            mark[MARK_PREFIX.length + k] = HEX[(int) (random >>> (60 - 4 * k)) & 0xf];
+        }
+        String id = new String(mark, MARK_PREFIX.length, ID_LENGTH, StandardCharsets.US_ASCII);
         try {
             synchronized (drainWriter) {
                 drainWriter.write(mark);

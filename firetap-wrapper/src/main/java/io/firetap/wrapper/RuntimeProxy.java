@@ -1,6 +1,5 @@
 package io.firetap.wrapper;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,43 +44,103 @@ final class RuntimeProxy implements AutoCloseable {
         this.hooks = hooks;
     }
 
-    /** Listens on a free loopback port and forwards to {@code upstream} ({@code host:port}). */
-    static RuntimeProxy start(String upstream, Hooks hooks) throws IOException {
+    /** Whether {@code upstream} is a {@code host[:port]} the proxy can forward to. */
+    static boolean forwardable(String upstream) {
+        int colon = upstream.lastIndexOf(':');
+        if (colon < 0) {
+            return !upstream.isBlank();
+        }
+        try {
+            int port = Integer.parseInt(upstream.substring(colon + 1));
+            return colon > 0 && port > 0 && port < 65536;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Binds a free loopback port and listens: the child's connections wait in the backlog until
+     * {@link #start} serves them, so the child can be spawned before the proxy is set up.
+     */
+    static ServerSocket listen() throws IOException {
         ServerSocket server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        try {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** {@code 127.0.0.1:port}: the child's {@code AWS_LAMBDA_RUNTIME_API}. */
+    static String address(ServerSocket server) {
+        return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
+    }
+
+    /** Serves {@code server} (from {@link #listen}), forwarding to {@code upstream} ({@code host:port}). */
+    static RuntimeProxy start(ServerSocket server, String upstream, Hooks hooks) {
         RuntimeProxy proxy = new RuntimeProxy(server, upstream, hooks);
-        Thread acceptor = new Thread(proxy::acceptLoop, "firetap-runtime-proxy");
+        Thread acceptor = new Thread(proxy.new Acceptor(), "firetap-runtime-proxy");
         acceptor.setDaemon(true);
         acceptor.start();
         return proxy;
     }
 
-    /** {@code 127.0.0.1:port}: the child's {@code AWS_LAMBDA_RUNTIME_API}. */
-    String address() {
-        return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
+    /** Listens on a free loopback port and forwards to {@code upstream} ({@code host:port}). */
+    static RuntimeProxy start(String upstream, Hooks hooks) throws IOException {
+        ServerSocket server = listen();
+        try {
+            return start(server, upstream, hooks);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            try {
-                Socket child = server.accept();
-                child.setTcpNoDelay(true);
-                Thread t = new Thread(() -> serve(child), "firetap-runtime-proxy-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                if (!closed) {
-                    Diagnostics.warn("the Runtime API proxy stopped accepting: " + e.getMessage());
+    /** {@code 127.0.0.1:port}: the child's {@code AWS_LAMBDA_RUNTIME_API}. */
+    String address() {
+        return address(server);
+    }
+
+    /** Accepts the child's connections, each served by a thread of its own (named classes: no lambda bootstrap). */
+    private final class Acceptor implements Runnable {
+        @Override
+        public void run() {
+            while (!closed) {
+                try {
+                    Socket child = server.accept();
+                    child.setTcpNoDelay(true);
+                    Thread t = new Thread(new Connection(child), "firetap-runtime-proxy-conn");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    if (!closed) {
+                        Diagnostics.warn("the Runtime API proxy stopped accepting: " + e.getMessage());
+                    }
+                    return;
                 }
-                return;
             }
+        }
+    }
+
+    private final class Connection implements Runnable {
+        private final Socket child;
+
+        Connection(Socket child) {
+            this.child = child;
+        }
+
+        @Override
+        public void run() {
+            serve(child);
         }
     }
 
     private void serve(Socket child) {
         Socket up = null;
         try (child) {
-            InputStream childIn = new BufferedInputStream(child.getInputStream(), 16 * 1024);
+            InputStream childIn = new HttpMessage.Input(child.getInputStream(), 16 * 1024);
             OutputStream childOut = new BufferedOutputStream(child.getOutputStream(), 16 * 1024);
             InputStream upIn = null;
             OutputStream upOut = null;
@@ -97,7 +156,7 @@ final class RuntimeProxy implements AutoCloseable {
                         up = new Socket();
                         up.setTcpNoDelay(true);
                         up.connect(new InetSocketAddress(upstreamHost, upstreamPort), 5_000);
-                        upIn = new BufferedInputStream(up.getInputStream(), 16 * 1024);
+                        upIn = new HttpMessage.Input(up.getInputStream(), 16 * 1024);
                         upOut = new BufferedOutputStream(up.getOutputStream(), 16 * 1024);
                     }
                     try {

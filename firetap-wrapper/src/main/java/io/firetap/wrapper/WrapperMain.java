@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The firetap wrapper: runs the function's handler (or, as {@code AWS_LAMBDA_EXEC_WRAPPER}, the
@@ -45,6 +47,10 @@ public final class WrapperMain {
     }
 
     static int run(String[] args, Map<String, String> env) {
+        // The start path spawns the child first and does everything else afterwards, while the
+        // child boots: only what the child's environment needs (the proxy's bound port) and the
+        // signal handlers come before it. No lambdas or String.format on this path: each costs
+        // class loading and bootstrap time on every cold start.
         List<String> command;
         try {
             command = command(args, env);
@@ -52,34 +58,19 @@ public final class WrapperMain {
             Diagnostics.error(e.getMessage());
             return CANNOT_START;
         }
-        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         if ("1".equals(env.get(GUARD_VARIABLE))) {
             // started inside a wrapped function: run the command as it is, no second wrapper
             return runPlain(command);
         }
         long grace = grace(env);
-        Path socket = Path.of(env.getOrDefault(SOCKET_VARIABLE, DEFAULT_SOCKET));
-        ExtensionLink link = new ExtensionLink(socket, stdout);
-        link.connect();
-        OutputForwarder[] forwarder = new OutputForwarder[1];
-        RuntimeProxy proxy = null;
         String upstream = env.get("AWS_LAMBDA_RUNTIME_API");
+        ServerSocket listener = null;
         if (upstream != null && !upstream.isBlank()) {
             try {
-                proxy = RuntimeProxy.start(upstream, new RuntimeProxy.Hooks() {
-                    @Override
-                    public void invocationStarted(String requestId) {
-                        link.start(requestId);
-                    }
-
-                    @Override
-                    public void beforeResult(String requestId) {
-                        forwarder[0].drain();
-                        if (requestId != null) {
-                            link.end(requestId);
-                        }
-                    }
-                });
+                if (!RuntimeProxy.forwardable(upstream)) {
+                    throw new IOException("AWS_LAMBDA_RUNTIME_API='" + upstream + "' is not host:port");
+                }
+                listener = RuntimeProxy.listen();
             } catch (IOException e) {
                 Diagnostics.warn("the Runtime API proxy could not start (" + e.getMessage()
                         + "); the function talks to Lambda directly and invocation ends are not marked");
@@ -94,29 +85,38 @@ public final class WrapperMain {
         // managed runtimes write their logs to this descriptor instead of stdout when it is set
         childEnv.remove("_LAMBDA_TELEMETRY_LOG_FD");
         childEnv.putIfAbsent("PYTHONUNBUFFERED", "1");
-        if (proxy != null) {
-            childEnv.put("AWS_LAMBDA_RUNTIME_API", proxy.address());
+        if (listener != null) {
+            childEnv.put("AWS_LAMBDA_RUNTIME_API", RuntimeProxy.address(listener));
         }
         // handlers first: a signal that arrives while the child starts must still reach it
-        java.util.concurrent.atomic.AtomicReference<Process> running = new java.util.concurrent.atomic.AtomicReference<>();
-        forwardSignals(running, grace);
+        SignalForwarder signals = new SignalForwarder(grace);
+        signals.install();
         Process child;
         try {
             child = builder.start();
-            running.set(child);
+            signals.child = child;
         } catch (IOException e) {
             Diagnostics.error("cannot start the function's handler " + command.get(0) + ": " + e.getMessage());
-            link.close();
+            closeQuietly(listener);
             return CANNOT_START;
         }
-        OutputStream drainWriter = openSecondWriteEnd(child.pid());
-        forwarder[0] = new OutputForwarder(child.getInputStream(), link, drainWriter);
-        Thread reader = new Thread(forwarder[0], "firetap-stdout");
+
+        // The child runs; now the rest. The reader connects to the extension before it reads the
+        // first byte, so nothing goes to stdout only because the link was not up yet; the child's
+        // output waits in the pipe meanwhile, and its first Runtime API call in the listen backlog.
+        Path socket = Path.of(env.getOrDefault(SOCKET_VARIABLE, DEFAULT_SOCKET));
+        ExtensionLink link = new ExtensionLink(socket, new FileOutputStream(FileDescriptor.out));
+        OutputForwarder forwarder = new OutputForwarder(child.getInputStream(), link, openSecondWriteEnd(child.pid()));
+        Thread reader = new Thread(forwarder, "firetap-stdout");
         reader.setDaemon(true);
         reader.start();
+        RuntimeProxy proxy = null;
+        if (listener != null) {
+            proxy = RuntimeProxy.start(listener, upstream, new Boundaries(link, forwarder));
+        }
 
         int status = waitFor(child);
-        forwarder[0].closeDrainWriter();
+        forwarder.closeDrainWriter();
         try {
             // the child's own children may keep stdout open; don't wait on them for long
             reader.join(2_000);
@@ -128,6 +128,40 @@ public final class WrapperMain {
         }
         link.close();
         return status;
+    }
+
+    /** The two moments the proxy reports, turned into the extension's START and END frames. */
+    private static final class Boundaries implements RuntimeProxy.Hooks {
+        private final ExtensionLink link;
+        private final OutputForwarder forwarder;
+
+        Boundaries(ExtensionLink link, OutputForwarder forwarder) {
+            this.link = link;
+            this.forwarder = forwarder;
+        }
+
+        @Override
+        public void invocationStarted(String requestId) {
+            link.start(requestId);
+        }
+
+        @Override
+        public void beforeResult(String requestId) {
+            forwarder.drain();
+            if (requestId != null) {
+                link.end(requestId);
+            }
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
     }
 
     /** The command to run: the arguments, or {@code $_HANDLER} against {@code $LAMBDA_TASK_ROOT}. */
@@ -182,35 +216,65 @@ public final class WrapperMain {
         }
     }
 
-    private static void forwardSignals(java.util.concurrent.atomic.AtomicReference<Process> running, long graceMs) {
-        for (String name : new String[] {"TERM", "INT"}) {
+    /**
+     * Forwards SIGTERM and SIGINT to the child, then kills it after the grace period. A named class
+     * rather than lambdas: they would cost an invokedynamic bootstrap on the start path.
+     */
+    private static final class SignalForwarder implements SignalHandler {
+        private final long graceMs;
+        volatile Process child;
+
+        SignalForwarder(long graceMs) {
+            this.graceMs = graceMs;
+        }
+
+        void install() {
+            for (String name : new String[] {"TERM", "INT"}) {
+                try {
+                    Signal.handle(new Signal(name), this);
+                } catch (IllegalArgumentException e) {
+                    // the signal cannot be handled on this platform
+                }
+            }
+        }
+
+        @Override
+        public void handle(Signal signal) {
+            Process running = child;
+            if (running == null) {
+                // no child yet: end as the signal would have ended us
+                Runtime.getRuntime().halt(128 + signal.getNumber());
+            }
+            if (signal.getName().equals("TERM")) {
+                // through the handle: Process.destroy() would also close the child's stdout pipe
+                running.toHandle().destroy();
+            } else {
+                sendSignal(running.pid(), signal.getName());
+            }
+            Thread killer = new Thread(new GraceKiller(running, graceMs), "firetap-grace");
+            killer.setDaemon(true);
+            killer.start();
+        }
+    }
+
+    /** Kills the child if it has not exited within the grace period. */
+    private static final class GraceKiller implements Runnable {
+        private final Process child;
+        private final long graceMs;
+
+        GraceKiller(Process child, long graceMs) {
+            this.child = child;
+            this.graceMs = graceMs;
+        }
+
+        @Override
+        public void run() {
             try {
-                Signal.handle(new Signal(name), signal -> {
-                    Process child = running.get();
-                    if (child == null) {
-                        // no child yet: end as the signal would have ended us
-                        Runtime.getRuntime().halt(128 + signal.getNumber());
-                    }
-                    if (name.equals("TERM")) {
-                        // through the handle: Process.destroy() would also close the child's stdout pipe
-                        child.toHandle().destroy();
-                    } else {
-                        sendSignal(child.pid(), name);
-                    }
-                    Thread killer = new Thread(() -> {
-                        try {
-                            if (!child.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
-                                child.toHandle().destroyForcibly();
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, "firetap-grace");
-                    killer.setDaemon(true);
-                    killer.start();
-                });
-            } catch (IllegalArgumentException e) {
-                // the signal cannot be handled on this platform
+                if (!child.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
+                    child.toHandle().destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -225,10 +289,10 @@ public final class WrapperMain {
 
     private static int runPlain(List<String> command) {
         try {
-            java.util.concurrent.atomic.AtomicReference<Process> running = new java.util.concurrent.atomic.AtomicReference<>();
-            forwardSignals(running, DEFAULT_GRACE_MS);
+            SignalForwarder signals = new SignalForwarder(DEFAULT_GRACE_MS);
+            signals.install();
             Process child = new ProcessBuilder(command).inheritIO().start();
-            running.set(child);
+            signals.child = child;
             return waitFor(child);
         } catch (IOException e) {
             Diagnostics.error("cannot start " + command.get(0) + ": " + e.getMessage());
