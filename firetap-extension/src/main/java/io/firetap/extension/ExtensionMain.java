@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>Start-up order, each step as cheap as it can be since it adds to the function's cold start:
  * register for INVOKE and SHUTDOWN (the very first network call), validate the configuration
  * (a mistake is reported through {@code init/error} and the process exits 1 — the function's start
- * fails with the message instead of hanging), start the pipeline (whose workers build and warm the
- * sinks' clients in parallel, in the background), open the socket, start the Telemetry listener and
- * subscribe, then the first {@code /next} — without waiting for the sinks: their warm-up overlaps
+ * fails with the message instead of hanging), create the pipeline, open the socket, start the
+ * Telemetry listener and subscribe, start the pipeline's workers (which build and warm the sinks'
+ * clients in the background), then the first {@code /next} — without waiting for the sinks: their warm-up overlaps
  * the function's own init, and the first invocation's barrier waits for it (see
  * {@link DeliverBeforeNext}), after the function's response is already on its way. Then one
  * {@link InvocationBarrier} passage per INVOKE, and on SHUTDOWN a final flush within the deadline.
@@ -92,7 +92,9 @@ public final class ExtensionMain {
             FunctionMetadata function = FunctionMetadata.from(settings);
             List<Sink> sinks = SinkCatalog.load().create(new SinkContext(settings, function));
 
-            pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function).sinks(sinks).build();
+            // the sinks' clients are built after the rest of init, so it does not share the CPU with them
+            pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function).sinks(sinks)
+                    .deferWorkers().build();
             InvocationBoundaries boundaries = new InvocationBoundaries();
             socket = SocketReceiver.start(config, pipeline, boundaries);
             boolean subscribed = false;
@@ -103,14 +105,14 @@ public final class ExtensionMain {
             boolean telemetryMarksEnd = subscribed
                     && telemetry.subscriptionTypes().contains(TelemetryType.PLATFORM);
             InvocationBarrier barrier = new DeliverBeforeNext(pipeline, boundaries, () -> telemetryMarksEnd, budget);
-            boolean warm = pipeline.awaitSinksStarted(Duration.ZERO);
             long readyNanos = System.nanoTime();
-            Log.LOG.info("firetap ready: sinks {}, socket {}, telemetry {}; registered in {} ms, init {} ms{}",
+            pipeline.startWorkers();
+            Log.LOG.info("firetap ready: sinks {}, socket {}, telemetry {}; registered in {} ms, init {} ms;"
+                    + " the sinks start in the background",
                     sinks.stream().map(Sink::name).toList(), config.socketPath(),
                     subscribed ? telemetry.subscriptionTypes() : "off",
                     TimeUnit.NANOSECONDS.toMillis(registeredNanos - startNanos),
-                    TimeUnit.NANOSECONDS.toMillis(readyNanos - startNanos),
-                    warm ? "" : "; sinks still starting in the background");
+                    TimeUnit.NANOSECONDS.toMillis(readyNanos - startNanos));
             return eventLoop(api, pipeline, barrier, boundaries, socket, telemetry);
         } catch (ConfigException e) {
             reportInitError(api, "Extension.InvalidConfiguration", e.getMessage());

@@ -50,6 +50,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
     private final List<Sink> sinks;
     private final RecordBuffer buffer;
     private final List<Lane> lanes = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean workersStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final LossReporter losses;
     private final String overflowReason;
     private final String closedReason = "offered after shutdown began";
@@ -68,7 +69,20 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         for (int i = 0; i < sinks.size(); i++) {
             lanes.add(new Lane(i, sinks.get(i), buffer, config, b.function, losses));
         }
-        lanes.forEach(Lane::start);
+        if (!b.deferWorkers) {
+            startWorkers();
+        }
+    }
+
+    /**
+     * Starts one worker per sink (each first calls its sink's {@code start()}, which builds and warms
+     * the sink's client). Done by {@link Builder#build()} unless {@link Builder#deferWorkers()} was
+     * asked; {@link #flush} and {@link #shutdown} start them too. Later calls do nothing.
+     */
+    public void startWorkers() {
+        if (workersStarted.compareAndSet(false, true)) {
+            lanes.forEach(Lane::start);
+        }
     }
 
     public static Builder builder() {
@@ -137,6 +151,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
      * Lines not settled by then stay buffered and go out later.
      */
     public FlushResult flush(Duration timeout) {
+        startWorkers();
         long start = System.nanoTime();
         long deadline = start + Math.max(0, timeout.toNanos());
         long target = buffer.requestFlush();
@@ -154,6 +169,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
      * calls wait for the first and return its result.
      */
     public FlushResult shutdown(Duration timeout) {
+        startWorkers();
         shutdownLock.lock();
         try {
             if (shutdownResult == null) {
@@ -296,8 +312,19 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         private PipelineConfig config = PipelineConfig.defaults();
         private FunctionMetadata function = new FunctionMetadata("", "", 0, "", "", "", "");
         private final List<Sink> sinks = new ArrayList<>();
+        private boolean deferWorkers;
 
         private Builder() {
+        }
+
+        /**
+         * Lines are accepted from the start, but the workers (and the sinks' {@code start()}) wait for
+         * {@link ShippingPipeline#startWorkers()}: a process with its own start-up to finish first
+         * keeps the CPU for that.
+         */
+        public Builder deferWorkers() {
+            this.deferWorkers = true;
+            return this;
         }
 
         public Builder config(PipelineConfig value) {
@@ -321,7 +348,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
             return this;
         }
 
-        /** Builds the pipeline and starts one worker per sink (each calls its sink's {@code start()}). */
+        /** Builds the pipeline and, unless {@link #deferWorkers()}, starts one worker per sink (each calls its sink's {@code start()}). */
         public ShippingPipeline build() {
             if (sinks.isEmpty()) {
                 throw new IllegalStateException("a pipeline needs at least one sink");

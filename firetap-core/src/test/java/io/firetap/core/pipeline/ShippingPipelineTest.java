@@ -31,6 +31,64 @@ class ShippingPipelineTest {
     }
 
     @Test
+    void deferredWorkersLeaveTheSinkUnstartedUntilAskedYetAcceptLines() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+        InMemorySink memory = new InMemorySink("memory", SMALL);
+        io.firetap.core.sink.Sink sink = new io.firetap.core.sink.Sink() {
+            @Override
+            public String name() {
+                return memory.name();
+            }
+
+            @Override
+            public io.firetap.core.sink.SinkLimits limits() {
+                return memory.limits();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> start() {
+                starts.incrementAndGet();
+                return memory.start();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<io.firetap.core.sink.SendResult> send(
+                    List<io.firetap.core.sink.SinkRecord> batch) {
+                return memory.send(batch);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> shutdown() {
+                return memory.shutdown();
+            }
+        };
+        List<LogRecord> lines = Lines.numbered(100, 20);
+        try (ShippingPipeline pipeline = ShippingPipeline.builder().config(fast()).sink(sink).deferWorkers().build()) {
+            assertThat(pipeline.offerAll(lines)).isEqualTo(lines.size());
+            assertThat(pipeline.awaitSinksStarted(Duration.ofMillis(50))).isFalse();
+            assertThat(starts.get()).isZero();
+            assertThat(memory.batches()).isEmpty();
+            pipeline.startWorkers();
+            pipeline.startWorkers();
+            assertThat(pipeline.awaitSinksStarted(LONG)).isTrue();
+            assertThat(pipeline.flush(LONG).complete()).isTrue();
+            assertThat(starts.get()).isEqualTo(1);
+            assertThat(memory.bytes()).isEqualTo(Lines.joined(lines));
+        }
+    }
+
+    @Test
+    void aFlushStartsDeferredWorkers() {
+        InMemorySink sink = new InMemorySink("memory", SMALL);
+        List<LogRecord> lines = Lines.numbered(10, 20);
+        try (ShippingPipeline pipeline = ShippingPipeline.builder().config(fast()).sink(sink).deferWorkers().build()) {
+            pipeline.offerAll(lines);
+            assertThat(pipeline.flush(LONG).complete()).isTrue();
+            assertThat(sink.bytes()).isEqualTo(Lines.joined(lines));
+        }
+    }
+
+    @Test
     void deliversEveryLineOnceInOrder() {
         InMemorySink sink = new InMemorySink("memory", SMALL);
         List<LogRecord> lines = Lines.numbered(5_000, 37);
