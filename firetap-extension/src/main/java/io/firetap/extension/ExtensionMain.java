@@ -50,6 +50,11 @@ public final class ExtensionMain {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // firetap's own one-line JSON logger, named rather than searched for: slf4j's search reads
+        // every jar on the class path, tens of milliseconds of the cold start
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "io.firetap.extension.internal.logging.JsonStderrServiceProvider");
+        }
         int status;
         try {
             status = run(Settings.fromEnvironment());
