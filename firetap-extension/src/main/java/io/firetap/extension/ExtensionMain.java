@@ -10,6 +10,7 @@ import io.firetap.core.pipeline.ShippingPipeline;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkCatalog;
 import io.firetap.core.sink.SinkContext;
+import io.firetap.extension.internal.SocketFile;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -88,10 +89,14 @@ public final class ExtensionMain {
         long registeredNanos = System.nanoTime();
 
         ShippingPipeline pipeline = null;
+        SocketFile boundSocket = null;
         SocketReceiver socket = null;
         TelemetryListener telemetry = null;
         try {
             ExtensionConfig config = ExtensionConfig.from(settings);
+            // the socket exists from here on: a wrapper starting now connects and waits, rather than
+            // finding nothing and sending its first lines to stdout
+            boundSocket = SocketReceiver.bind(config.socketPath());
             PipelineConfig pipelineConfig = PipelineConfig.from(settings);
             Duration budget = DeliverBeforeNext.budget(settings);
             FunctionMetadata function = FunctionMetadata.from(settings);
@@ -101,7 +106,7 @@ public final class ExtensionMain {
             pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function).sinks(sinks)
                     .deferWorkers().build();
             InvocationBoundaries boundaries = new InvocationBoundaries();
-            socket = SocketReceiver.start(config, pipeline, boundaries);
+            socket = SocketReceiver.start(boundSocket, config.maxLineBytes(), config.maxClients(), pipeline, boundaries);
             boolean subscribed = false;
             if (!config.telemetry().isEmpty()) {
                 telemetry = TelemetryListener.start(config.telemetry(), config.telemetryPort(), pipeline, boundaries);
@@ -121,11 +126,11 @@ public final class ExtensionMain {
             return eventLoop(api, pipeline, barrier, boundaries, socket, telemetry);
         } catch (ConfigException e) {
             reportInitError(api, "Extension.InvalidConfiguration", e.getMessage());
-            closeQuietly(socket, telemetry, pipeline);
+            closeQuietly(boundSocket, socket, telemetry, pipeline);
             return 1;
         } catch (IOException | RuntimeException e) {
             reportInitError(api, "Extension.InitFailed", "firetap could not start: " + e);
-            closeQuietly(socket, telemetry, pipeline);
+            closeQuietly(boundSocket, socket, telemetry, pipeline);
             return 1;
         }
     }
@@ -188,10 +193,17 @@ public final class ExtensionMain {
         }
     }
 
-    private static void closeQuietly(SocketReceiver socket, TelemetryListener telemetry, ShippingPipeline pipeline) {
+    private static void closeQuietly(SocketFile boundSocket, SocketReceiver socket, TelemetryListener telemetry,
+            ShippingPipeline pipeline) {
         try {
             if (socket != null) {
                 socket.close();
+            } else if (boundSocket != null) {
+                try {
+                    boundSocket.close();
+                } catch (IOException e) {
+                    Log.LOG.debug("removing the socket after a failed start", e);
+                }
             }
             if (telemetry != null) {
                 telemetry.close();

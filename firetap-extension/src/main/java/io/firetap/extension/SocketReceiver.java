@@ -109,12 +109,28 @@ public final class SocketReceiver implements AutoCloseable {
     /** {@link #start(ExtensionConfig, Intake, InvocationBoundaries)} with explicit settings. */
     public static SocketReceiver start(Path path, int maxLineBytes, int maxClients, Intake intake,
             InvocationBoundaries boundaries) throws IOException {
-        Objects.requireNonNull(intake, "intake");
-        Objects.requireNonNull(boundaries, "boundaries");
-        if (maxLineBytes < 1 || maxClients < 1) {
+        return start(bind(path), maxLineBytes, maxClients, intake, boundaries);
+    }
+
+    /**
+     * Creates the socket file now, to be served by {@link #start(SocketFile, int, int, Intake, InvocationBoundaries)}
+     * later: clients that connect meanwhile wait in the backlog, and what they write waits in the
+     * socket, instead of finding no socket at all.
+     */
+    public static SocketFile bind(Path path) throws IOException {
+        return SocketFile.bind(path, BACKLOG);
+    }
+
+    /** Serves a socket {@link #bind bound} earlier; closes it if serving cannot start. */
+    public static SocketReceiver start(SocketFile socket, int maxLineBytes, int maxClients, Intake intake,
+            InvocationBoundaries boundaries) throws IOException {
+        Objects.requireNonNull(socket, "socket");
+        if (intake == null || boundaries == null || maxLineBytes < 1 || maxClients < 1) {
+            socket.close();
+            Objects.requireNonNull(intake, "intake");
+            Objects.requireNonNull(boundaries, "boundaries");
             throw new IllegalArgumentException("maxLineBytes and maxClients must be positive");
         }
-        SocketFile socket = SocketFile.bind(path, BACKLOG);
         Selector selector = null;
         try {
             selector = Selector.open();
