@@ -86,12 +86,17 @@ public final class EndToEndBench {
             }
         }
         EndToEndBench bench = new EndToEndBench(zip, out, quick);
+        int status = 0;
         try {
             bench.run();
+        } catch (Exception | Error e) {
+            // exit even so: an emulator or endpoint left open would keep the JVM alive
+            e.printStackTrace();
+            status = 1;
         } finally {
             bench.cleanUp();
         }
-        System.exit(0);
+        System.exit(status);
     }
 
     private void run() throws Exception {
