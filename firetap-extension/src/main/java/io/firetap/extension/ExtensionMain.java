@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * <p>Start-up order, each step as cheap as it can be since it adds to the function's cold start:
  * register for INVOKE and SHUTDOWN (the very first network call), validate the configuration
  * (a mistake is reported through {@code init/error} and the process exits 1 — the function's start
- * fails with the message instead of hanging), create the pipeline, open the socket, start the
- * Telemetry listener and subscribe, start the pipeline's workers (which build and warm the sinks'
- * clients in the background), then the first {@code /next} — without waiting for the sinks: their warm-up overlaps
- * the function's own init, and the first invocation's barrier waits for it (see
- * {@link DeliverBeforeNext}), after the function's response is already on its way. Then one
+ * fails with the message instead of hanging), create the socket, create the pipeline, serve the
+ * socket, start the Telemetry listener and subscribe, start the pipeline's workers (which build
+ * and warm the sinks' clients in the background), then the first {@code /next} — without waiting
+ * for the sinks: their warm-up overlaps the function's own init, and the first invocation's
+ * barrier waits for it (see {@link DeliverBeforeNext}), after the function's response is already
+ * on its way. Then one
  * {@link InvocationBarrier} passage per INVOKE, and on SHUTDOWN a final flush within the deadline.
  */
 public final class ExtensionMain {
@@ -102,7 +103,7 @@ public final class ExtensionMain {
             FunctionMetadata function = FunctionMetadata.from(settings);
             List<Sink> sinks = SinkCatalog.load().create(new SinkContext(settings, function));
 
-            // the sinks' clients are built after the rest of init, so it does not share the CPU with them
+            // the sinks' clients are built once the rest of init is done, not competing with it for the CPU
             pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function).sinks(sinks)
                     .deferWorkers().build();
             InvocationBoundaries boundaries = new InvocationBoundaries();
