@@ -57,6 +57,9 @@ public final class ExtensionMain {
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", "io.firetap.extension.internal.logging.JsonStderrServiceProvider");
         }
+        Thread opener = new Thread(new ClassPathOpener(), "firetap-classpath");
+        opener.setDaemon(true);
+        opener.start();
         int status;
         try {
             status = run(Settings.fromEnvironment());
@@ -68,6 +71,28 @@ public final class ExtensionMain {
         System.out.flush();
         // netty and other libraries may leave non-daemon threads behind: the process must end now
         System.exit(status);
+    }
+
+    /**
+     * Opens every jar on the class path while the main thread registers. The first service lookups
+     * after registering (the JDK's selector provider, firetap's sinks) read each of the layer's
+     * dozens of jars; done here, on the other core, that is off the path to the first {@code /next}.
+     * A named class, not a lambda: a first lambda's bootstrap would cost the main thread more.
+     */
+    private static final class ClassPathOpener implements Runnable {
+        @Override
+        public void run() {
+            try {
+                java.nio.channels.spi.SelectorProvider.provider();
+                java.util.Enumeration<java.net.URL> found = ExtensionMain.class.getClassLoader()
+                        .getResources("META-INF/services/io.firetap.core.sink.SinkProvider");
+                while (found.hasMoreElements()) {
+                    found.nextElement();
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // only a head start: the lookups that need these jars do their own work and report
+            }
+        }
     }
 
     /** Runs the extension until SHUTDOWN; returns the process's exit status. */
