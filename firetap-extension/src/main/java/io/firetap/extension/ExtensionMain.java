@@ -75,8 +75,9 @@ public final class ExtensionMain {
 
     /**
      * Opens every jar on the class path while the main thread registers. The first service lookups
-     * after registering (the JDK's selector provider, firetap's sinks) read each of the layer's
-     * dozens of jars; done here, on the other core, that is off the path to the first {@code /next}.
+     * after registering (the JDK's selector provider, firetap's sinks, the HTTP server provider)
+     * read each of the layer's dozens of jars, and the socket's first use seeds a SecureRandom;
+     * done here, on the other core, that is off the path to the first {@code /next}.
      * A named class, not a lambda: a first lambda's bootstrap would cost the main thread more.
      */
     private static final class ClassPathOpener implements Runnable {
@@ -89,8 +90,12 @@ public final class ExtensionMain {
                 while (found.hasMoreElements()) {
                     found.nextElement();
                 }
+                // a UNIX socket's first use seeds a SecureRandom; the Telemetry listener's server
+                // provider is another class-path search
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
+                com.sun.net.httpserver.spi.HttpServerProvider.provider();
             } catch (java.io.IOException | RuntimeException e) {
-                // only a head start: the lookups that need these jars do their own work and report
+                // only a head start: the lookups that need these do their own work and report
             }
         }
     }
