@@ -10,7 +10,9 @@ import io.firetap.core.pipeline.ShippingPipeline;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkCatalog;
 import io.firetap.core.sink.SinkContext;
+import io.firetap.core.sink.SinkProvider;
 import io.firetap.extension.internal.SocketFile;
+import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +57,7 @@ public final class ExtensionMain {
         // firetap's own one-line JSON logger, named rather than searched for: slf4j's search reads
         // every jar on the class path, tens of milliseconds of the cold start
         if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "io.firetap.extension.internal.logging.JsonStderrServiceProvider");
+            System.setProperty("slf4j.provider", JsonStderrServiceProvider.class.getName());
         }
         Thread opener = new Thread(new ClassPathOpener(), "firetap-classpath");
         opener.setDaemon(true);
@@ -86,7 +88,7 @@ public final class ExtensionMain {
             try {
                 java.nio.channels.spi.SelectorProvider.provider();
                 java.util.Enumeration<java.net.URL> found = ExtensionMain.class.getClassLoader()
-                        .getResources("META-INF/services/io.firetap.core.sink.SinkProvider");
+                        .getResources("META-INF/services/" + SinkProvider.class.getName());
                 while (found.hasMoreElements()) {
                     found.nextElement();
                 }

@@ -220,10 +220,11 @@ final class RuntimeProxy implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket s) {
-        if (s != null) {
+    /** Closes {@code c} if there is one, ignoring a failure to close. */
+    static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
             try {
-                s.close();
+                c.close();
             } catch (IOException ignored) {
                 // closing anyway
             }

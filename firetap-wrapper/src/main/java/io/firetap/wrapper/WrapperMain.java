@@ -97,7 +97,7 @@ public final class WrapperMain {
             signals.child = child;
         } catch (IOException e) {
             Diagnostics.error("cannot start the function's handler " + command.get(0) + ": " + e.getMessage());
-            closeQuietly(listener);
+            RuntimeProxy.closeQuietly(listener);
             return CANNOT_START;
         }
 
@@ -150,16 +150,6 @@ public final class WrapperMain {
             forwarder.drain();
             if (requestId != null) {
                 link.end(requestId);
-            }
-        }
-    }
-
-    private static void closeQuietly(ServerSocket socket) {
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing anyway
             }
         }
     }

@@ -101,24 +101,9 @@ public final class AcceptedRecord {
     }
 
     private static int countLines(byte[] data) {
-        // eight bytes at a time: the endpoint shares the CPU with the client a benchmark measures
-        int n = 0;
-        int i = 0;
-        for (; i + 8 <= data.length; i += 8) {
-            long x = (long) LONGS.get(data, i) ^ 0x0a0a0a0a0a0a0a0aL; // a newline becomes a zero byte
-            long high = ~(((x & 0x7f7f7f7f7f7f7f7fL) + 0x7f7f7f7f7f7f7f7fL) | x | 0x7f7f7f7f7f7f7f7fL);
-            n += Long.bitCount(high); // the top bit of exactly each zero byte
-        }
-        for (; i < data.length; i++) {
-            if (data[i] == '\n') {
-                n++;
-            }
-        }
+        int n = io.firetap.testkit.aws.internal.ByteWords.countNewlines(data);
         return data.length > 0 && data[data.length - 1] != '\n' ? n + 1 : n;
     }
-
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public String toString() {

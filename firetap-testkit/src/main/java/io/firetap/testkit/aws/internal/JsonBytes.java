@@ -48,14 +48,6 @@ final class JsonBytes {
         return root;
     }
 
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    /** The top bit of each byte of {@code x} that is zero, and nothing else. */
-    private static long zeroBytes(long x) {
-        return ~(((x & 0x7f7f7f7f7f7f7f7fL) + 0x7f7f7f7f7f7f7f7fL) | x | 0x7f7f7f7f7f7f7f7fL);
-    }
-
     private Object value(int depth) {
         space();
         if (i >= b.length) {
@@ -142,8 +134,8 @@ final class JsonBytes {
         // the common case: printable ASCII, no escapes — skipped eight bytes at a time while no byte
         // is a quote, a backslash, a control character or non-ASCII
         while (i + 8 <= b.length) {
-            long x = (long) LONGS.get(b, i);
-            if ((zeroBytes(x ^ 0x2222222222222222L) | zeroBytes(x ^ 0x5c5c5c5c5c5c5c5cL)
+            long x = ByteWords.word(b, i);
+            if ((ByteWords.zeroBytes(x ^ 0x2222222222222222L) | ByteWords.zeroBytes(x ^ 0x5c5c5c5c5c5c5c5cL)
                     | ((x - 0x2020202020202020L) & ~x & 0x8080808080808080L) | (x & 0x8080808080808080L)) != 0) {
                 break;
             }
