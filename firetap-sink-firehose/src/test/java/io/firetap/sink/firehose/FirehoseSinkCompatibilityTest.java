@@ -14,7 +14,8 @@ class FirehoseSinkCompatibilityTest extends SinkCompatibilityKit {
 
     @Override
     protected Destination openDestination() {
-        AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").seed(11).start();
+        AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").seed(11)
+                .verifySignatures("not-a-secret").start();
         return new Destination() {
             @Override
             public Sink newSink(Settings settings) {

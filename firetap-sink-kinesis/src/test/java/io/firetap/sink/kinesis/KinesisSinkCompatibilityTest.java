@@ -16,7 +16,8 @@ class KinesisSinkCompatibilityTest extends SinkCompatibilityKit {
 
     @Override
     protected Destination openDestination() {
-        AwsEndpoint aws = AwsEndpoint.builder().dataStream("events", 4).seed(13).start();
+        AwsEndpoint aws = AwsEndpoint.builder().dataStream("events", 4).seed(13)
+                .verifySignatures("not-a-secret").start();
         return new Destination() {
             @Override
             public Sink newSink(Settings settings) {

@@ -5,6 +5,7 @@ import io.firetap.testkit.aws.internal.FirehoseService;
 import io.firetap.testkit.aws.internal.Journal;
 import io.firetap.testkit.aws.internal.KinesisService;
 import io.firetap.testkit.aws.internal.LoopbackServer;
+import io.firetap.testkit.aws.internal.SigV4Check;
 import io.firetap.testkit.aws.internal.StreamLedger;
 import io.firetap.testkit.aws.internal.WireFormat;
 import io.firetap.testkit.fault.Faults;
@@ -44,7 +45,8 @@ import java.util.function.Consumer;
  *       {@code PutRecords}, {@code PutRecord} (AWS CBOR 1.1 or JSON 1.1, answered in the
  *       encoding of the request). Anything else is answered {@code UnknownOperationException}.</li>
  *   <li>Every service limit is enforced with the service's error code, message shape and HTTP
- *       status; SigV4 signatures are accepted without checking.</li>
+ *       status; SigV4 signatures are accepted without checking unless
+ *       {@link Builder#verifySignatures(String)} asks for it.</li>
  *   <li>Every call that breaks a rule is answered with the service's error whatever faults are
  *       on, and recorded as a {@link Violation}; valid calls then meet the {@link #faults()}.</li>
  *   <li>Accepted records are kept per stream ({@link AcceptedStream}), byte for byte.</li>
@@ -94,7 +96,8 @@ public final class AwsEndpoint implements AutoCloseable {
         // The handler needs the faults and the faults need the server (to refuse connections): a holder breaks the cycle.
         GateHolder gate = new GateHolder();
         this.faults = new Faults(builder.seed, gate);
-        this.handler = new AwsHttpHandler(firehose, kinesis, faults, journal, clock);
+        this.handler = new AwsHttpHandler(firehose, kinesis, faults, journal, clock,
+                builder.secretAccessKey == null ? null : new SigV4Check(builder.secretAccessKey));
         this.server = new LoopbackServer(builder.address, builder.port, handler, "firetap-aws-endpoint");
         gate.server = server;
     }
@@ -223,6 +226,7 @@ public final class AwsEndpoint implements AutoCloseable {
         private boolean retainRecords = true;
         private Consumer<AcceptedRecord> onAccepted;
         private Consumer<Violation> onViolation;
+        private String secretAccessKey;
 
         private Builder() {
         }
@@ -268,6 +272,16 @@ public final class AwsEndpoint implements AutoCloseable {
             if (dataStreams.putIfAbsent(spec.name(), spec) != null) {
                 throw new IllegalArgumentException("data stream '" + spec.name() + "' configured twice");
             }
+            return this;
+        }
+
+        /**
+         * Checks every call's SigV4 signature against this secret access key, as the service does:
+         * a request whose signature does not cover what was received (method, path, signed headers,
+         * body) is refused with {@code InvalidSignatureException} and recorded as a violation.
+         */
+        public Builder verifySignatures(String secretAccessKey) {
+            this.secretAccessKey = Objects.requireNonNull(secretAccessKey, "secretAccessKey");
             return this;
         }
 

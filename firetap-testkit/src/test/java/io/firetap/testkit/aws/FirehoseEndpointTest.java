@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -102,6 +104,24 @@ class FirehoseEndpointTest {
         assertThat(stats.billedBytes()).isEqualTo(payloads.length * 5_120L);
         assertThat(stats.putPayloadUnits()).isZero();
         assertThat(stream.violations()).isEmpty();
+    }
+
+    @Test
+    void signaturesAreCheckedAgainstTheSecretWhenAsked() {
+        try (AwsEndpoint strict = AwsEndpoint.builder().deliveryStream("signed").verifySignatures("not-a-secret").start();
+             FirehoseAsyncClient signed = SdkClients.firehose(strict.endpointUri());
+             FirehoseAsyncClient wrongSecret = SdkClients.firehose(strict.endpointUri(),
+                     StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFIRETAPTEST", "another-secret")))) {
+            signed.putRecordBatch(b -> b.deliveryStreamName("signed").records(record("signed\n".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)))).join();
+            AwsServiceException error = failure(wrongSecret.putRecordBatch(b -> b.deliveryStreamName("signed")
+                    .records(record("forged\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+
+            assertServiceError(error, 400, "InvalidSignatureException");
+            assertThat(strict.deliveryStream("signed").lineCount()).isEqualTo(1);
+            assertThat(strict.violations()).singleElement()
+                    .satisfies(v -> assertThat(v.toString()).contains("InvalidSignatureException"));
+        }
     }
 
     @Test

@@ -23,10 +23,14 @@ final class SdkClients {
     }
 
     static FirehoseAsyncClient firehose(URI endpoint) {
+        return firehose(endpoint, FAKE_CREDENTIALS);
+    }
+
+    static FirehoseAsyncClient firehose(URI endpoint, StaticCredentialsProvider credentials) {
         return FirehoseAsyncClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(FAKE_CREDENTIALS)
+                .credentialsProvider(credentials)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallTimeout(Duration.ofSeconds(30)))

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The AWS JSON 1.1 / CBOR 1.1 front door: dispatches on {@code X-Amz-Target}, answers in the
  * encoding the request used, and applies the injected faults to calls that passed validation.
- * Signatures are accepted whatever they are. A call that breaks a rule is always answered with
+ * Signatures are accepted whatever they are unless a {@link SigV4Check} is given. A call that breaks a rule is always answered with
  * the service's error (and recorded), whatever faults are on: the service validates first.
  */
 public final class AwsHttpHandler implements HttpHandler {
@@ -35,13 +35,17 @@ public final class AwsHttpHandler implements HttpHandler {
     private final Faults faults;
     private final Journal journal;
     private final Clock clock;
+    private final SigV4Check signatures;
 
-    public AwsHttpHandler(FirehoseService firehose, KinesisService kinesis, Faults faults, Journal journal, Clock clock) {
+    /** @param signatures checks each call's signature; {@code null} accepts any */
+    public AwsHttpHandler(FirehoseService firehose, KinesisService kinesis, Faults faults, Journal journal, Clock clock,
+            SigV4Check signatures) {
         firehose.operations().forEach((name, op) -> operations.put(AwsService.FIREHOSE.targetPrefix() + "." + name, op));
         kinesis.operations().forEach((name, op) -> operations.put(AwsService.KINESIS.targetPrefix() + "." + name, op));
         this.faults = faults;
         this.journal = journal;
         this.clock = clock;
+        this.signatures = signatures;
         for (WireFormat format : WireFormat.values()) {
             callsByFormat.put(format, new LongAdder());
         }
@@ -87,6 +91,15 @@ public final class AwsHttpHandler implements HttpHandler {
             if (operation == null) {
                 ServiceError error = new ServiceError(400, "UnknownOperationException",
                         target == null ? "Missing X-Amz-Target header" : "Unknown operation " + target);
+                journal.violation(new Violation(arrival, serviceOf(target), operationOf(target), null, error.code(), error.getMessage()), null);
+                sendError(exchange, format, error);
+                return;
+            }
+            String badSignature = signatures == null ? null
+                    : signatures.problem(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                            exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body);
+            if (badSignature != null) {
+                ServiceError error = new ServiceError(400, "InvalidSignatureException", badSignature);
                 journal.violation(new Violation(arrival, serviceOf(target), operationOf(target), null, error.code(), error.getMessage()), null);
                 sendError(exchange, format, error);
                 return;
