@@ -36,6 +36,8 @@ public final class AwsClients {
             "RequestLimitExceeded", "TooManyRequestsException", "SlowDown", "LimitExceededException",
             "InternalFailure", "InternalError", "InternalServerError", "KMSThrottlingException");
 
+    private static final PreparedBody PREPARED_BODY = new PreparedBody();
+
     static {
         // the JDK server's responses are small writes: without this, Nagle and delayed ACKs stall them 40 ms
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -78,6 +80,7 @@ public final class AwsClients {
                 .retryStrategy(RetryMode.STANDARD)
                 .retryStrategy(b -> b.maxAttempts(1))
                 .apiCallTimeout(settings.callTimeout())
+                .addExecutionInterceptor(PREPARED_BODY)
                 .build();
     }
 

@@ -1,6 +1,7 @@
 package io.firetap.sink.firehose;
 
 import io.firetap.aws.AwsClientSettings;
+import io.firetap.aws.PreparedBody;
 import io.firetap.aws.Refusals;
 import io.firetap.aws.SdkClientHolder;
 import io.firetap.core.sink.EntryFailure;
@@ -15,13 +16,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry;
-import software.amazon.awssdk.services.firehose.model.Record;
 
 /**
  * Ships records to an Amazon Data Firehose delivery stream with {@code PutRecordBatch} on the
@@ -54,11 +53,13 @@ public final class FirehoseSink implements Sink {
     private final AwsClientSettings settings;
     private final Refusals refusals;
     private final SdkClientHolder<FirehoseAsyncClientBuilder, FirehoseAsyncClient> clients;
+    private final PutRecordBatchBody bodies;
 
     public FirehoseSink(String streamName, AwsClientSettings settings) {
         this.streamName = Objects.requireNonNull(streamName, "streamName");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = new SdkClientHolder<>(settings, FirehoseAsyncClient::builder);
+        this.bodies = new PutRecordBatchBody(streamName);
         this.refusals = new Refusals(LOG, "Firehose refused records for delivery stream '" + streamName + "'",
                 "check the stream name, its region and the function role's firehose:PutRecordBatch permission",
                 RETRYABLE_ENTRY_ERRORS);
@@ -85,23 +86,27 @@ public final class FirehoseSink implements Sink {
             clients.startWarm("application/x-amz-json-1.1",
                     "{\"FailedPutCount\":0,\"Encrypted\":false,\"RequestResponses\":[{\"RecordId\":\"warm-up\"}]}"
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    warm -> warm.putRecordBatch(PutRecordBatchRequest.builder().deliveryStreamName(streamName)
-                            .records(Record.builder().data(SdkBytes.fromByteArrayUnsafe(new byte[] {'\n'})).build())
-                            .build()));
+                    warm -> warm.putRecordBatch(request(bodies.encode(List.of(new SinkRecord(new byte[] {'\n'}, 1,
+                            null, 0L))))));
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
+    /**
+     * One {@code PutRecordBatch} call. The body is written here (see {@link PutRecordBatchBody}) and
+     * handed to the SDK through {@link PreparedBody}; the SDK signs, sends and parses as usual.
+     */
     @Override
     public CompletableFuture<SendResult> send(List<SinkRecord> batch) {
-        List<Record> records = new ArrayList<>(batch.size());
-        for (SinkRecord r : batch) {
-            records.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(r.payload())).build());
+        byte[] body;
+        try {
+            body = bodies.encode(batch);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
         }
-        PutRecordBatchRequest request = PutRecordBatchRequest.builder()
-                .deliveryStreamName(streamName).records(records).build();
+        PutRecordBatchRequest request = request(body);
         CompletableFuture<PutRecordBatchResponse> call;
         try {
             call = clients.client().putRecordBatch(request);
@@ -111,6 +116,14 @@ public final class FirehoseSink implements Sink {
         return call.handle((response, error) -> error != null
                 ? refusals.wholeCall(batch.size(), error)
                 : entries(response));
+    }
+
+    private PutRecordBatchRequest request(byte[] body) {
+        return PutRecordBatchRequest.builder()
+                .deliveryStreamName(streamName)
+                .records(List.of())
+                .overrideConfiguration(o -> o.putExecutionAttribute(PreparedBody.BODY, body))
+                .build();
     }
 
     private SendResult entries(PutRecordBatchResponse response) {
