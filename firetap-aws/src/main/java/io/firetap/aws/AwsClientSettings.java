@@ -24,16 +24,32 @@ import software.amazon.awssdk.regions.Region;
  * <p>Nothing here blocks on the network: the region never comes from instance metadata, and when
  * the key variables are absent the SDK's default chain is used lazily, on the first call.
  *
- * @param region      where the service is
- * @param credentials who signs
- * @param endpoint    an endpoint override, when a variable sets one
- * @param callTimeout the bound of one API call, the pipeline's {@code FIRETAP_SEND_TIMEOUT}
+ * <p>{@link #from} only reads and checks the variables; the SDK's region and credential objects are
+ * made on first use, by the sink's worker while it builds its client, so the extension's path to
+ * its first {@code /next} does not load those SDK classes.
  */
-public record AwsClientSettings(Region region, AwsCredentialsProvider credentials, Optional<URI> endpoint,
-        Duration callTimeout) {
+public final class AwsClientSettings {
 
     /** How long opening a connection may take: a flush must be able to give up well before a deadline. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final String regionName;
+    private final String accessKeyId;
+    private final String secretAccessKey;
+    private final String sessionToken;
+    private final Optional<URI> endpoint;
+    private final Duration callTimeout;
+    private volatile AwsCredentialsProvider credentials;
+
+    private AwsClientSettings(String regionName, String accessKeyId, String secretAccessKey, String sessionToken,
+            Optional<URI> endpoint, Duration callTimeout) {
+        this.regionName = regionName;
+        this.accessKeyId = accessKeyId;
+        this.secretAccessKey = secretAccessKey;
+        this.sessionToken = sessionToken;
+        this.endpoint = endpoint;
+        this.callTimeout = callTimeout;
+    }
 
     /**
      * Settings for the service whose endpoint variable is {@code AWS_ENDPOINT_URL_<serviceId>}
@@ -50,7 +66,11 @@ public record AwsClientSettings(Region region, AwsCredentialsProvider credential
         Optional<URI> endpoint = endpoint(settings, endpointVariable).or(() -> endpoint(settings, "AWS_ENDPOINT_URL"));
         Duration callTimeout = settings.duration(PipelineConfig.SEND_TIMEOUT, PipelineConfig.DEFAULT_SEND_TIMEOUT,
                 Duration.ofMillis(10), Duration.ofMinutes(15));
-        return new AwsClientSettings(Region.of(regionName.trim()), credentials(settings), endpoint, callTimeout);
+        Optional<String> key = settings.get("AWS_ACCESS_KEY_ID");
+        Optional<String> secret = settings.get("AWS_SECRET_ACCESS_KEY");
+        boolean keys = key.isPresent() && secret.isPresent();
+        return new AwsClientSettings(regionName.trim(), keys ? key.get() : null, keys ? secret.get() : null,
+                keys ? settings.get("AWS_SESSION_TOKEN").orElse(null) : null, endpoint, callTimeout);
     }
 
     private static Optional<URI> endpoint(Settings settings, String variable) {
@@ -67,22 +87,44 @@ public record AwsClientSettings(Region region, AwsCredentialsProvider credential
         });
     }
 
-    private static AwsCredentialsProvider credentials(Settings settings) {
-        Optional<String> key = settings.get("AWS_ACCESS_KEY_ID");
-        Optional<String> secret = settings.get("AWS_SECRET_ACCESS_KEY");
-        if (key.isPresent() && secret.isPresent()) {
-            Optional<String> token = settings.get("AWS_SESSION_TOKEN");
-            return StaticCredentialsProvider.create(token
-                    .<software.amazon.awssdk.auth.credentials.AwsCredentials>map(t -> AwsSessionCredentials.create(key.get(), secret.get(), t))
-                    .orElseGet(() -> AwsBasicCredentials.create(key.get(), secret.get())));
+    /** Where the service is. */
+    public Region region() {
+        return Region.of(regionName);
+    }
+
+    /**
+     * Who signs: the key variables when both are set (with {@code AWS_SESSION_TOKEN} when present),
+     * else the SDK's default chain, which resolves on the first call.
+     */
+    public AwsCredentialsProvider credentials() {
+        AwsCredentialsProvider c = credentials;
+        if (c == null) {
+            if (accessKeyId != null) {
+                c = StaticCredentialsProvider.create(sessionToken != null
+                        ? AwsSessionCredentials.create(accessKeyId, secretAccessKey, sessionToken)
+                        : AwsBasicCredentials.create(accessKeyId, secretAccessKey));
+            } else {
+                c = DefaultCredentialsProvider.builder().build();
+            }
+            credentials = c;
         }
-        return DefaultCredentialsProvider.builder().build();
+        return c;
+    }
+
+    /** An endpoint override, when a variable sets one. */
+    public Optional<URI> endpoint() {
+        return endpoint;
+    }
+
+    /** The bound of one API call, the pipeline's {@code FIRETAP_SEND_TIMEOUT}. */
+    public Duration callTimeout() {
+        return callTimeout;
     }
 
     @Override
     public String toString() {
         // never the credentials
-        return "AwsClientSettings[" + region + ", endpoint " + endpoint.map(URI::toString).orElse("default")
+        return "AwsClientSettings[" + regionName + ", endpoint " + endpoint.map(URI::toString).orElse("default")
                 + ", call timeout " + callTimeout.toMillis() + " ms]";
     }
 }
