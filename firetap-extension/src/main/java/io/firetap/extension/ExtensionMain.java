@@ -59,6 +59,11 @@ public final class ExtensionMain {
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", JsonStderrServiceProvider.class.getName());
         }
+        // slf4j reports a named provider on stderr at INFO in its own format, on every cold start;
+        // firetap's diagnostics are one-line JSON, and that line says nothing a user needs
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         Thread opener = new Thread(new ClassPathOpener(), "firetap-classpath");
         opener.setDaemon(true);
         opener.start();
@@ -76,25 +81,29 @@ public final class ExtensionMain {
     }
 
     /**
-     * Opens every jar on the class path while the main thread registers. The first service lookups
-     * after registering (the JDK's selector provider, firetap's sinks, the HTTP server provider)
-     * read each of the layer's dozens of jars, and the socket's first use seeds a SecureRandom;
-     * done here, on the other core, that is off the path to the first {@code /next}.
+     * Opens every jar on the class path and initialises the logger while the main thread registers.
+     * The first service lookups after registering (the JDK's selector provider, firetap's sinks, the
+     * HTTP server provider) read each of the layer's dozens of jars, the socket's first use seeds a
+     * SecureRandom, and slf4j's start takes tens of milliseconds; done here, on the other core,
+     * that is off the path to the first {@code /next}.
      * A named class, not a lambda: a first lambda's bootstrap would cost the main thread more.
      */
     private static final class ClassPathOpener implements Runnable {
         @Override
         public void run() {
             try {
-                java.nio.channels.spi.SelectorProvider.provider();
+                // in the order the main thread needs them: the socket right after registering (a UNIX
+                // socket's first use loads the selector provider and seeds a SecureRandom), then the
+                // sinks (a class-path search), then the Telemetry listener's server provider (another)
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
+                // the logger (the first class that logs initialises slf4j: ~30 ms) and the JDK's
+                // lambda machinery (the first lambda's bootstrap: ~6 ms), both needed right after
+                Log.LOG.isDebugEnabled();
                 java.util.Enumeration<java.net.URL> found = ExtensionMain.class.getClassLoader()
                         .getResources("META-INF/services/" + SinkProvider.class.getName());
                 while (found.hasMoreElements()) {
                     found.nextElement();
                 }
-                // a UNIX socket's first use seeds a SecureRandom; the Telemetry listener's server
-                // provider is another class-path search
-                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
                 com.sun.net.httpserver.spi.HttpServerProvider.provider();
             } catch (java.io.IOException | RuntimeException e) {
                 // only a head start: the lookups that need these do their own work and report
