@@ -11,11 +11,15 @@ import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkCatalog;
 import io.firetap.core.sink.SinkContext;
 import io.firetap.core.sink.SinkProvider;
+import io.firetap.extension.internal.LateIntake;
 import io.firetap.extension.internal.SocketFile;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +115,66 @@ public final class ExtensionMain {
         }
     }
 
+    /** Starts the Telemetry listener and subscribes, on a thread of its own during init. */
+    private static final class TelemetryStart implements Callable<TelemetryStart.Started> {
+        record Started(TelemetryListener listener, boolean subscribed) {
+        }
+
+        private final ExtensionConfig config;
+        private final LateIntake intake;
+        private final InvocationBoundaries boundaries;
+        private final ExtensionsApiClient api;
+
+        TelemetryStart(ExtensionConfig config, LateIntake intake, InvocationBoundaries boundaries,
+                ExtensionsApiClient api) {
+            this.config = config;
+            this.intake = intake;
+            this.boundaries = boundaries;
+            this.api = api;
+        }
+
+        @Override
+        public Started call() throws IOException {
+            TelemetryListener listener = TelemetryListener.start(config.telemetry(), config.telemetryPort(), intake,
+                    boundaries);
+            return new Started(listener, listener.subscribe(api));
+        }
+
+        /** The started listener, or the start's own failure as if it had happened on this thread. */
+        static Started await(FutureTask<Started> start) throws IOException {
+            try {
+                return start.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the Telemetry listener started", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException("the Telemetry listener could not start", cause);
+            }
+        }
+
+        /** After a failed init: the listener the start may still have made, so it can be closed. */
+        static TelemetryListener abandon(FutureTask<Started> start) {
+            if (start == null) {
+                return null;
+            }
+            try {
+                return start.get(1, TimeUnit.SECONDS).listener();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                return null;
+            }
+        }
+    }
+
     /** Runs the extension until SHUTDOWN; returns the process's exit status. */
     static int run(Settings settings) {
         long startNanos = System.nanoTime();
@@ -134,11 +198,22 @@ public final class ExtensionMain {
         SocketFile boundSocket = null;
         SocketReceiver socket = null;
         TelemetryListener telemetry = null;
+        FutureTask<TelemetryStart.Started> telemetryStart = null;
         try {
             ExtensionConfig config = ExtensionConfig.from(settings);
             // the socket exists from here on: a wrapper starting now connects and waits, rather than
             // finding nothing and sending its first lines to stdout
             boundSocket = SocketReceiver.bind(config.socketPath());
+            InvocationBoundaries boundaries = new InvocationBoundaries();
+            // the Telemetry listener starts and subscribes on its own thread while this one creates
+            // the sinks: the HTTP server's first start is tens of milliseconds of class loading
+            LateIntake telemetryIntake = new LateIntake();
+            if (!config.telemetry().isEmpty()) {
+                telemetryStart = new FutureTask<>(new TelemetryStart(config, telemetryIntake, boundaries, api));
+                Thread starter = new Thread(telemetryStart, "firetap-telemetry-start");
+                starter.setDaemon(true);
+                starter.start();
+            }
             PipelineConfig pipelineConfig = PipelineConfig.from(settings);
             Duration budget = DeliverBeforeNext.budget(settings);
             FunctionMetadata function = FunctionMetadata.from(settings);
@@ -147,12 +222,13 @@ public final class ExtensionMain {
             // the sinks' clients are built once the rest of init is done, not competing with it for the CPU
             pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function).sinks(sinks)
                     .deferWorkers().build();
-            InvocationBoundaries boundaries = new InvocationBoundaries();
+            telemetryIntake.set(pipeline);
             socket = SocketReceiver.start(boundSocket, config.maxLineBytes(), config.maxClients(), pipeline, boundaries);
             boolean subscribed = false;
-            if (!config.telemetry().isEmpty()) {
-                telemetry = TelemetryListener.start(config.telemetry(), config.telemetryPort(), pipeline, boundaries);
-                subscribed = telemetry.subscribe(api);
+            if (telemetryStart != null) {
+                TelemetryStart.Started started = TelemetryStart.await(telemetryStart);
+                telemetry = started.listener();
+                subscribed = started.subscribed();
             }
             boolean telemetryMarksEnd = subscribed
                     && telemetry.subscriptionTypes().contains(TelemetryType.PLATFORM);
@@ -168,11 +244,13 @@ public final class ExtensionMain {
             return eventLoop(api, pipeline, barrier, boundaries, socket, telemetry);
         } catch (ConfigException e) {
             reportInitError(api, "Extension.InvalidConfiguration", e.getMessage());
-            closeQuietly(boundSocket, socket, telemetry, pipeline);
+            closeQuietly(boundSocket, socket, telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart),
+                    pipeline);
             return 1;
         } catch (IOException | RuntimeException e) {
             reportInitError(api, "Extension.InitFailed", "firetap could not start: " + e);
-            closeQuietly(boundSocket, socket, telemetry, pipeline);
+            closeQuietly(boundSocket, socket, telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart),
+                    pipeline);
             return 1;
         }
     }
