@@ -159,13 +159,16 @@ public final class ExtensionMain {
             }
         }
 
-        /** After a failed init: the listener the start may still have made, so it can be closed. */
+        /**
+         * After a failed init: waits (boundedly) for the start to finish, so it no longer uses the API
+         * client, and returns the listener it may have made, so it can be closed.
+         */
         static TelemetryListener abandon(FutureTask<Started> start) {
             if (start == null) {
                 return null;
             }
             try {
-                return start.get(1, TimeUnit.SECONDS).listener();
+                return start.get(3, TimeUnit.SECONDS).listener();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
@@ -243,14 +246,15 @@ public final class ExtensionMain {
                     TimeUnit.NANOSECONDS.toMillis(readyNanos - startNanos));
             return eventLoop(api, pipeline, barrier, boundaries, socket, telemetry);
         } catch (ConfigException e) {
+            // the Telemetry start may still be subscribing through the API client: let it finish first
+            TelemetryListener started = telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart);
             reportInitError(api, "Extension.InvalidConfiguration", e.getMessage());
-            closeQuietly(boundSocket, socket, telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart),
-                    pipeline);
+            closeQuietly(boundSocket, socket, started, pipeline);
             return 1;
         } catch (IOException | RuntimeException e) {
+            TelemetryListener started = telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart);
             reportInitError(api, "Extension.InitFailed", "firetap could not start: " + e);
-            closeQuietly(boundSocket, socket, telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart),
-                    pipeline);
+            closeQuietly(boundSocket, socket, started, pipeline);
             return 1;
         }
     }
