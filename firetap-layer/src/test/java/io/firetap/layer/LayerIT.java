@@ -100,6 +100,22 @@ class LayerIT {
     }
 
     @Test
+    void theExtensionsJavaOptionsNeverReachTheWrapperWhichStartsTheHandlerWhateverTheySay() throws Exception {
+        Path handler = script(dir.resolve("hello"), "echo \"still wrapped: $FIRETAP_WRAPPED\"\n");
+
+        // -Xms above the wrapper's -Xmx, and an option no JVM knows: either would stop the wrapper's JVM
+        Result result = launch(layer.resolve("extensions/firetap"),
+                Map.of("_HANDLER", handler.toString(), "FIRETAP_JAVA_OPTS", "-Xms48m -XX:+NoSuchFiretapOption"));
+        Result extension = launch(layer.resolve("extensions/firetap"),
+                Map.of("FIRETAP_MODE", "extension", "FIRETAP_JAVA_OPTS", "-XX:+NoSuchFiretapOption"));
+
+        assertThat(result.status).isZero();
+        assertThat(result.stdout).isEqualTo("still wrapped: 1\n");
+        assertThat(extension.status).isNotZero();
+        assertThat(extension.stderr).contains("NoSuchFiretapOption");
+    }
+
+    @Test
     void extensionModeWithoutTheLambdaApiFailsWithAClearMessage() throws Exception {
         Result extension = launch(layer.resolve("extensions/firetap"), Map.of("FIRETAP_MODE", "extension"));
 
