@@ -1,5 +1,6 @@
 package io.firetap.sink.firehose;
 
+import com.google.gson.JsonPrimitive;
 import io.firetap.core.sink.SinkRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ final class PutRecordBatchBody {
     private final byte[] head;
 
     PutRecordBatchBody(String streamName) {
-        this.head = ("{\"DeliveryStreamName\":" + jsonString(streamName)).getBytes(StandardCharsets.UTF_8);
+        this.head = ("{\"DeliveryStreamName\":" + new JsonPrimitive(streamName)).getBytes(StandardCharsets.UTF_8);
     }
 
     byte[] encode(List<SinkRecord> records) {
@@ -78,25 +79,6 @@ final class PutRecordBatchBody {
 
     static long base64Length(long bytes) {
         return (bytes + 2) / 3 * 4;
-    }
-
-    static String jsonString(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 
     /** Writes into the body array. */
