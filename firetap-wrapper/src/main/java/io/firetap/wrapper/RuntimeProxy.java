@@ -15,9 +15,17 @@ import java.net.Socket;
  * <p>Transparent: method, path, headers, body and status pass through unchanged (only hop-by-hop
  * headers are re-framed), and the long-poll {@code /next} simply waits upstream. Two moments are
  * observed: the answer to {@code invocation/next} names the request the child is about to run
- * ({@link Hooks#invocationStarted}), and before a {@code /response} or {@code /error} post is
- * forwarded, {@link Hooks#beforeResult} gets to drain the child's output and mark its end. Each
- * child connection gets its own keep-alive upstream connection and thread; a runtime uses one or two.
+ * ({@link Hooks#invocationStarted}), and once a {@code /response} or {@code /error} post has gone
+ * upstream, {@link Hooks#resultSent} drains the child's output and marks its end while Lambda takes
+ * the post, before its answer goes back to the child. Each child connection gets its own
+ * keep-alive upstream connection and thread; a runtime uses one or two.
+ *
+ * <p>Why after and not before the post: Lambda hands the response to the caller as soon as it has
+ * it, and freezes the environment only once every extension has called {@code /next} again — which
+ * the extension does only after the end mark. Marking the end after the post takes the drain off
+ * the caller's wait without moving the freeze. The child is still waiting for the answer to its
+ * post, so what it wrote before the post is all in the pipe ahead of the drain's marker. An
+ * {@code init/error} is different: the runtime is about to fail, so its output is drained first.
  */
 final class RuntimeProxy implements AutoCloseable {
     private static final String PREFIX = "/2018-06-01/runtime/";
@@ -26,8 +34,11 @@ final class RuntimeProxy implements AutoCloseable {
     interface Hooks {
         void invocationStarted(String requestId);
 
-        /** Called before a result (or, with a {@code null} id, an init error) is forwarded. */
-        void beforeResult(String requestId);
+        /** The child's result for {@code requestId} has been sent upstream; its answer is not yet read. */
+        void resultSent(String requestId);
+
+        /** The child is about to report an init error: called before it is forwarded. */
+        void beforeInitError();
     }
 
     private final ServerSocket server;
@@ -149,7 +160,11 @@ final class RuntimeProxy implements AutoCloseable {
                 String[] parts = request.startLine.split(" ", 3);
                 String method = parts[0];
                 String path = parts.length > 1 ? parts[1] : "";
-                observeRequest(method, path);
+                String result = resultOf(method, path);
+                if (result != null && result.isEmpty()) {
+                    hooks.beforeInitError();
+                }
+                boolean marked = result == null || result.isEmpty();
                 HttpMessage response = null;
                 for (int attempt = 0; attempt < 2 && response == null; attempt++) {
                     if (up == null) {
@@ -161,6 +176,11 @@ final class RuntimeProxy implements AutoCloseable {
                     }
                     try {
                         request.writeTo(upOut, true);
+                        if (!marked) {
+                            // once, even if a stale connection makes the post go out a second time
+                            marked = true;
+                            hooks.resultSent(result);
+                        }
                         response = HttpMessage.readResponse(upIn, method);
                     } catch (IOException e) {
                         // a kept-alive upstream connection may have been closed meanwhile: one fresh try
@@ -191,9 +211,13 @@ final class RuntimeProxy implements AutoCloseable {
         }
     }
 
-    private void observeRequest(String method, String path) {
+    /**
+     * The request id when this is an invocation's {@code /response} or {@code /error} post, the empty
+     * string for an {@code init/error} post, otherwise {@code null}.
+     */
+    private static String resultOf(String method, String path) {
         if (!method.equals("POST") || !path.startsWith(PREFIX)) {
-            return;
+            return null;
         }
         String rest = path.substring(PREFIX.length());
         if (rest.startsWith("invocation/")) {
@@ -202,12 +226,13 @@ final class RuntimeProxy implements AutoCloseable {
             if (slash > 0) {
                 String what = tail.substring(slash + 1);
                 if (what.equals("response") || what.equals("error")) {
-                    hooks.beforeResult(tail.substring(0, slash));
+                    return tail.substring(0, slash);
                 }
             }
         } else if (rest.equals("init/error")) {
-            hooks.beforeResult(null);
+            return "";
         }
+        return null;
     }
 
     private void observeResponse(String method, String path, HttpMessage response) throws IOException {

@@ -146,11 +146,14 @@ public final class WrapperMain {
         }
 
         @Override
-        public void beforeResult(String requestId) {
+        public void resultSent(String requestId) {
             forwarder.drain();
-            if (requestId != null) {
-                link.end(requestId);
-            }
+            link.end(requestId);
+        }
+
+        @Override
+        public void beforeInitError() {
+            forwarder.drain();
         }
     }
 
