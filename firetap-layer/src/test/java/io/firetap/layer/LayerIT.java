@@ -86,6 +86,39 @@ class LayerIT {
     }
 
     @Test
+    void sixMebibyteResponsesAndOnesPostedWithExpect100ContinueReachLambdaWholeThroughTheWrapper() throws Exception {
+        // the wrapper's JVM has a 16 MiB heap: the proxy must stream a 6 MB response, not hold it
+        Path task = Files.createDirectories(dir.resolve("task"));
+        script(task.resolve("bootstrap"), "exec '" + layer.resolve("extensions/firetap") + "'\n");
+        script(task.resolve("handler"), "exec '" + JAVA + "' -cp '" + System.getProperty("java.class.path") + "' "
+                + LargeResponseFunction.class.getName() + "\n");
+        int sixMiB = 6 * 1024 * 1024;
+        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").start();
+             LambdaEmulator lambda = LambdaEmulator.builder()
+                     .layer(layer)
+                     .taskRoot(task)
+                     .handler("handler")
+                     .runtime(List.of(task.resolve("bootstrap").toString()))
+                     .env("FIRETAP_STREAM_NAME", "logs")
+                     .env("FIRETAP_SOCKET_PATH", dir.resolve("firetap.sock").toString())
+                     .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
+                     .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+                     .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+                     .env("JAVA_HOME", System.getProperty("java.home"))
+                     .build().start()) {
+            for (String event : new String[] {"{\"bytes\":" + sixMiB + "}", "{\"bytes\":" + sixMiB + ",\"expect\":true}",
+                    "{\"bytes\":2000000,\"expect\":true}"}) {
+                Invocation invocation = lambda.invoke(event);
+                int size = Integer.parseInt(event.replaceAll("\\D*(\\d+).*", "$1"));
+                assertThat(invocation.status()).as(event).isEqualTo(Invocation.Status.SUCCESS);
+                assertThat(invocation.body()).as(event).isEqualTo(LargeResponseFunction.body(size));
+            }
+            ShutdownReport end = lambda.shutdown();
+            assertThat(end.process("runtime").killed()).as("the wrapper lived to the end").isFalse();
+        }
+    }
+
+    @Test
     void theModeComesFromFiretapModeOrTheHandlerOrTheArguments() throws Exception {
         Path handler = script(dir.resolve("hello"), "echo \"hello from the handler $*\"\n");
 

@@ -1,6 +1,5 @@
 package io.firetap.wrapper;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,23 +10,37 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One HTTP/1.1 request or response, read whole (the Runtime API's messages are small and bounded)
- * and written back with a {@code Content-Length}: just enough HTTP for a transparent proxy.
- * Hop-by-hop headers are dropped; every other header keeps its name, value and order.
+ * One HTTP/1.1 request or response passing through the proxy: its head is read whole, its body is
+ * either read whole (small bodies with a length, so a request can be sent again on a fresh
+ * connection) or streamed from the input as it arrives — a 6 MB response or a streamed
+ * ({@code Transfer-Encoding: chunked}) one never has to fit in the wrapper's small heap, and a
+ * streamed response reaches Lambda chunk by chunk, not at its end. Hop-by-hop headers are dropped
+ * and the framing is written anew; every other header keeps its name, value and order, and the
+ * trailers of a chunked body are passed on as trailers.
  */
 final class HttpMessage {
-    /** The Runtime API's largest body is the 6 MB response payload; leave room for the envelope. */
-    static final int MAX_BODY = 32 * 1024 * 1024;
+    /** {@link #length}: the body is chunked and is passed on chunked. */
+    static final long CHUNKED = -1;
+    /** {@link #length}: a response body that ends when the connection does. */
+    static final long UNTIL_CLOSE = -2;
+    /** {@link #length}: a response that has no body by definition (to HEAD; 1xx, 204, 304). */
+    static final long NO_BODY = -3;
+    /** Bodies with a length up to this are read whole before they are forwarded; longer ones stream. */
+    static final int BUFFER_LIMIT = 256 * 1024;
     private static final int MAX_LINE = 64 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
 
     final String startLine;
     final List<String[]> headers;
-    final byte[] body;
+    /** The body's length in bytes, or {@link #CHUNKED}, {@link #UNTIL_CLOSE}, {@link #NO_BODY}. */
+    final long length;
+    private byte[] body;
 
-    HttpMessage(String startLine, List<String[]> headers, byte[] body) {
+    private HttpMessage(String startLine, List<String[]> headers, long length) {
         this.startLine = startLine;
         this.headers = headers;
-        this.body = body;
+        this.length = length;
+        this.body = length == 0 || length == NO_BODY ? new byte[0] : null;
     }
 
     /** The first value of the header {@code name} (any case), or {@code null}. */
@@ -40,21 +53,33 @@ final class HttpMessage {
         return null;
     }
 
-    /** Reads a request; {@code null} when the connection ends cleanly before one starts. */
-    static HttpMessage readRequest(InputStream in) throws IOException {
-        String line = readLine(in, true);
+    /** Reads a request's head; {@code null} when the connection ends cleanly before one starts. */
+    static HttpMessage readRequest(Input in) throws IOException {
+        String line = in.readLine(true);
         if (line == null) {
             return null;
         }
-        return read(in, line, true, false);
+        List<String[]> headers = readHeaders(in);
+        long length = framing(headers, false);
+        return new HttpMessage(line, headers, length == UNTIL_CLOSE ? 0 : length);
     }
 
-    /** Reads the response to a request made with {@code method}. */
-    static HttpMessage readResponse(InputStream in, String method) throws IOException {
-        String line = readLine(in, false);
-        int status = status(line);
-        boolean noBody = method.equals("HEAD") || status / 100 == 1 || status == 204 || status == 304;
-        return read(in, line, false, noBody);
+    /**
+     * Reads the head of the final response to a request made with {@code method}; interim (1xx)
+     * responses before it are read and dropped: the proxy answers a client's
+     * {@code Expect: 100-continue} itself and does not pass the expectation on.
+     */
+    static HttpMessage readResponse(Input in, String method) throws IOException {
+        while (true) {
+            String line = in.readLine(false);
+            int status = status(line);
+            List<String[]> headers = readHeaders(in);
+            if (status / 100 == 1 && status != 101) {
+                continue;
+            }
+            boolean noBody = method.equals("HEAD") || status / 100 == 1 || status == 204 || status == 304;
+            return new HttpMessage(line, headers, noBody ? NO_BODY : framing(headers, true));
+        }
     }
 
     static int status(String statusLine) throws IOException {
@@ -69,104 +94,149 @@ final class HttpMessage {
         }
     }
 
-    private static HttpMessage read(InputStream in, String startLine, boolean request, boolean noBody) throws IOException {
+    private static List<String[]> readHeaders(Input in) throws IOException {
         List<String[]> headers = new ArrayList<>();
         String line;
-        while (!(line = readLine(in, false)).isEmpty()) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new IOException("malformed header line");
+        while (!(line = in.readLine(false)).isEmpty()) {
+            headers.add(field(line));
+        }
+        return headers;
+    }
+
+    private static String[] field(String line) throws IOException {
+        int colon = line.indexOf(':');
+        if (colon <= 0) {
+            throw new IOException("malformed header line");
+        }
+        return new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()};
+    }
+
+    private static long framing(List<String[]> headers, boolean response) throws IOException {
+        String encoding = null;
+        String length = null;
+        for (String[] h : headers) {
+            if (encoding == null && h[0].equalsIgnoreCase("Transfer-Encoding")) {
+                encoding = h[1];
+            } else if (length == null && h[0].equalsIgnoreCase("Content-Length")) {
+                length = h[1];
             }
-            headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
         }
-        HttpMessage head = new HttpMessage(startLine, headers, new byte[0]);
-        if (noBody) {
-            return head;
-        }
-        String encoding = head.header("Transfer-Encoding");
-        String length = head.header("Content-Length");
-        byte[] body;
         if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-            body = readChunked(in, headers);
-        } else if (length != null) {
-            long n;
+            return CHUNKED;
+        }
+        if (length != null) {
             try {
-                n = Long.parseLong(length.trim());
+                long n = Long.parseLong(length.trim());
+                if (n >= 0) {
+                    return n;
+                }
             } catch (NumberFormatException e) {
-                throw new IOException("bad Content-Length: " + length, e);
+                // reported below
             }
-            if (n < 0 || n > MAX_BODY) {
-                throw new IOException("body of " + n + " bytes is too large");
-            }
-            body = in.readNBytes((int) n);
-            if (body.length != n) {
+            throw new IOException("bad Content-Length: " + length);
+        }
+        return response ? UNTIL_CLOSE : 0;
+    }
+
+    /** Whether the sender waits for {@code 100 Continue} before it sends the body. */
+    boolean expectsContinue() {
+        String expect = header("Expect");
+        return expect != null && expect.toLowerCase(Locale.ROOT).contains("100-continue")
+                && (length > 0 || length == CHUNKED);
+    }
+
+    /** Reads the body whole if it has a length of at most {@link #BUFFER_LIMIT}; {@code true} if it is in memory then. */
+    boolean buffer(Input in) throws IOException {
+        if (body == null && length > 0 && length <= BUFFER_LIMIT) {
+            byte[] b = in.readNBytes((int) length);
+            if (b.length != length) {
                 throw new EOFException("connection closed inside a body");
             }
-        } else if (request) {
-            body = new byte[0];
-        } else {
-            body = in.readAllBytes();
+            body = b;
         }
-        return new HttpMessage(startLine, headers, body);
+        return body != null;
     }
 
-    /** A chunked body, whole; trailer fields are kept as headers so nothing is lost on the way. */
-    private static byte[] readChunked(InputStream in, List<String[]> headers) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        while (true) {
-            String sizeLine = readLine(in, false);
-            int semi = sizeLine.indexOf(';');
-            int size;
-            try {
-                size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("bad chunk size", e);
-            }
-            if (size == 0) {
-                break;
-            }
-            if (body.size() + (long) size > MAX_BODY) {
-                throw new IOException("chunked body too large");
-            }
-            byte[] chunk = in.readNBytes(size);
-            if (chunk.length != size) {
-                throw new EOFException("connection closed inside a chunk");
-            }
-            body.writeBytes(chunk);
-            readLine(in, false);
-        }
-        String trailer;
-        while (!(trailer = readLine(in, false)).isEmpty()) {
-            int colon = trailer.indexOf(':');
-            if (colon > 0) {
-                headers.add(new String[] {trailer.substring(0, colon).trim(), trailer.substring(colon + 1).trim()});
-            }
-        }
-        return body.toByteArray();
-    }
-
-    /** Writes the message with exactly its body's length; hop-by-hop headers are not forwarded. */
-    void writeTo(OutputStream out, boolean keepAlive) throws IOException {
+    /**
+     * Writes the message: the head with fresh framing, then the body, from memory or streamed from
+     * {@code in} (where the rest of this message comes from), flushing whenever nothing more has
+     * arrived, so a streamed body is passed on as it comes. With {@code keepAlive} false, or a body
+     * that ends with the connection, the head says {@code Connection: close}.
+     */
+    void writeTo(OutputStream out, Input in, boolean keepAlive) throws IOException {
         StringBuilder head = new StringBuilder(256).append(startLine).append("\r\n");
         for (String[] h : headers) {
-            if (!hopByHop(h[0])) {
+            if (!dropped(h[0])) {
                 head.append(h[0]).append(": ").append(h[1]).append("\r\n");
             }
         }
-        head.append("Content-Length: ").append(body.length).append("\r\n");
-        if (!keepAlive) {
+        if (length >= 0) {
+            head.append("Content-Length: ").append(length).append("\r\n");
+        } else if (length == CHUNKED) {
+            head.append("Transfer-Encoding: chunked\r\n");
+        }
+        if (!keepAlive || length == UNTIL_CLOSE) {
             head.append("Connection: close\r\n");
         }
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
+        if (body != null) {
+            out.write(body);
+        } else if (length >= 0) {
+            in.copyTo(out, length);
+        } else if (length == CHUNKED) {
+            copyChunked(in, out);
+        } else if (length == UNTIL_CLOSE) {
+            in.copyTo(out, Long.MAX_VALUE);
+        }
         out.flush();
     }
 
-    private static boolean hopByHop(String name) {
+    /** Passes a chunked body on chunk by chunk (extensions dropped), then its trailers. */
+    private static void copyChunked(Input in, OutputStream out) throws IOException {
+        while (true) {
+            String sizeLine = in.readLine(false);
+            int semi = sizeLine.indexOf(';');
+            long size;
+            try {
+                size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad chunk size", e);
+            }
+            if (size < 0) {
+                throw new IOException("bad chunk size");
+            }
+            if (size == 0) {
+                break;
+            }
+            out.write(Long.toHexString(size).getBytes(StandardCharsets.ISO_8859_1));
+            out.write(CRLF);
+            in.copyTo(out, size);
+            if (!in.readLine(false).isEmpty()) {
+                throw new IOException("malformed chunk: no line end after its data");
+            }
+            out.write(CRLF);
+            in.flushIfIdle(out);
+        }
+        out.write('0');
+        out.write(CRLF);
+        String trailer;
+        while (!(trailer = in.readLine(false)).isEmpty()) {
+            String[] f = field(trailer);
+            out.write((f[0] + ": " + f[1]).getBytes(StandardCharsets.ISO_8859_1));
+            out.write(CRLF);
+        }
+        out.write(CRLF);
+    }
+
+    /**
+     * Headers not passed on: the hop-by-hop ones (the framing is written anew) and {@code Expect},
+     * which the proxy has already answered.
+     */
+    private static boolean dropped(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "connection", "keep-alive", "transfer-encoding", "content-length", "te", "trailer",
-                    "upgrade", "proxy-connection" -> true;
+            case "connection", "keep-alive", "transfer-encoding", "content-length", "te", "upgrade",
+                    "proxy-connection", "expect" -> true;
             default -> false;
         };
     }
@@ -175,31 +245,6 @@ final class HttpMessage {
     boolean wantsClose() {
         String c = header("Connection");
         return c != null && c.toLowerCase(Locale.ROOT).contains("close");
-    }
-
-    private static String readLine(InputStream in, boolean eofAllowed) throws IOException {
-        if (in instanceof Input) {
-            return ((Input) in).readLine(eofAllowed);
-        }
-        StringBuilder sb = new StringBuilder(64);
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                int len = sb.length();
-                if (len > 0 && sb.charAt(len - 1) == '\r') {
-                    sb.setLength(len - 1);
-                }
-                return sb.toString();
-            }
-            if (sb.length() >= MAX_LINE) {
-                throw new IOException("header line too long");
-            }
-            sb.append((char) b);
-        }
-        if (eofAllowed && sb.length() == 0) {
-            return null;
-        }
-        throw new EOFException("connection closed inside a message head");
     }
 
     /**
@@ -260,6 +305,36 @@ final class HttpMessage {
         @Override
         public int available() throws IOException {
             return limit - pos + in.available();
+        }
+
+        /**
+         * Copies {@code n} bytes to {@code out} as they arrive, flushing {@code out} before every wait
+         * for more; {@link Long#MAX_VALUE} copies to the end of the input.
+         */
+        void copyTo(OutputStream out, long n) throws IOException {
+            long left = n;
+            while (left > 0) {
+                if (pos == limit) {
+                    out.flush();
+                    if (!fill()) {
+                        if (n == Long.MAX_VALUE) {
+                            return;
+                        }
+                        throw new EOFException("connection closed inside a body");
+                    }
+                }
+                int k = (int) Math.min(left, limit - pos);
+                out.write(buf, pos, k);
+                pos += k;
+                left -= k;
+            }
+        }
+
+        /** Flushes {@code out} when nothing more of the input is buffered (the next read would wait). */
+        void flushIfIdle(OutputStream out) throws IOException {
+            if (pos == limit) {
+                out.flush();
+            }
         }
 
         /** A line without its {@code \r\n} (ISO-8859-1); {@code null} at a clean end when {@code eofAllowed}. */

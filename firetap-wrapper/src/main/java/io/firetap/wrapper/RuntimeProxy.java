@@ -2,18 +2,21 @@ package io.firetap.wrapper;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The Runtime API, served to the child on a loopback port and forwarded to Lambda's real one.
  *
- * <p>Transparent: method, path, headers, body and status pass through unchanged (only hop-by-hop
- * headers are re-framed), and the long-poll {@code /next} simply waits upstream. Two moments are
+ * <p>Transparent: method, path, headers, body, trailers and status pass through unchanged (only
+ * hop-by-hop headers are re-framed), and the long-poll {@code /next} simply waits upstream. Bodies
+ * stream: a 6 MB response needs no room in the wrapper's heap, and a streamed response
+ * ({@code Transfer-Encoding: chunked}) goes on chunk by chunk. A client's
+ * {@code Expect: 100-continue} (curl sends it for large bodies) is answered by the proxy. Two moments are
  * observed: the answer to {@code invocation/next} names the request the child is about to run
  * ({@link Hooks#invocationStarted}), and once a {@code /response} or {@code /error} post has gone
  * upstream, {@link Hooks#resultSent} drains the child's output and marks its end while Lambda takes
@@ -29,6 +32,7 @@ import java.net.Socket;
  */
 final class RuntimeProxy implements AutoCloseable {
     private static final String PREFIX = "/2018-06-01/runtime/";
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     /** What the wrapper does at the two moments the proxy observes. */
     interface Hooks {
@@ -151,22 +155,30 @@ final class RuntimeProxy implements AutoCloseable {
     private void serve(Socket child) {
         Socket up = null;
         try (child) {
-            InputStream childIn = new HttpMessage.Input(child.getInputStream(), 16 * 1024);
+            HttpMessage.Input childIn = new HttpMessage.Input(child.getInputStream(), 16 * 1024);
             OutputStream childOut = new BufferedOutputStream(child.getOutputStream(), 16 * 1024);
-            InputStream upIn = null;
+            HttpMessage.Input upIn = null;
             OutputStream upOut = null;
             HttpMessage request;
             while ((request = HttpMessage.readRequest(childIn)) != null) {
                 String[] parts = request.startLine.split(" ", 3);
                 String method = parts[0];
                 String path = parts.length > 1 ? parts[1] : "";
+                if (request.expectsContinue()) {
+                    // answered here, so the body comes at once; the expectation is not passed on
+                    childOut.write(CONTINUE);
+                    childOut.flush();
+                }
+                // a small body is read whole, so the request can go again on a fresh connection;
+                // a large or chunked one streams through once
+                boolean again = request.buffer(childIn);
                 String result = resultOf(method, path);
                 if (result != null && result.isEmpty()) {
                     hooks.beforeInitError();
                 }
                 boolean marked = result == null || result.isEmpty();
                 HttpMessage response = null;
-                for (int attempt = 0; attempt < 2 && response == null; attempt++) {
+                for (int attempt = 0; response == null; attempt++) {
                     if (up == null) {
                         up = new Socket();
                         up.setTcpNoDelay(true);
@@ -175,7 +187,7 @@ final class RuntimeProxy implements AutoCloseable {
                         upOut = new BufferedOutputStream(up.getOutputStream(), 16 * 1024);
                     }
                     try {
-                        request.writeTo(upOut, true);
+                        request.writeTo(upOut, childIn, true);
                         if (!marked) {
                             // once, even if a stale connection makes the post go out a second time
                             marked = true;
@@ -186,18 +198,18 @@ final class RuntimeProxy implements AutoCloseable {
                         // a kept-alive upstream connection may have been closed meanwhile: one fresh try
                         closeQuietly(up);
                         up = null;
-                        if (attempt == 1) {
+                        if (attempt == 1 || !again) {
                             throw e;
                         }
                     }
                 }
-                if (response.wantsClose()) {
+                observeResponse(method, path, response);
+                boolean keepAlive = !request.wantsClose() && response.length != HttpMessage.UNTIL_CLOSE;
+                response.writeTo(childOut, upIn, keepAlive);
+                if (response.wantsClose() || response.length == HttpMessage.UNTIL_CLOSE) {
                     closeQuietly(up);
                     up = null;
                 }
-                observeResponse(method, path, response);
-                boolean keepAlive = !request.wantsClose();
-                response.writeTo(childOut, keepAlive);
                 if (!keepAlive) {
                     return;
                 }
