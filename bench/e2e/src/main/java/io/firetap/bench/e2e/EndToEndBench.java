@@ -28,7 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -354,6 +356,24 @@ public final class EndToEndBench {
         }
     }
 
+    /**
+     * The time the handler wrote on its first line: the extension's first {@code /next} may come
+     * before the handler has run it, or while the file exists and is still empty.
+     */
+    private static long childStarted(Path file) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            String text = Files.exists(file) ? Files.readString(file) : "";
+            if (text.endsWith("\n")) {
+                return Long.parseLong(text.trim());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the handler did not write its start time to " + file + " within 30 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+    }
+
     private Map<String, Object> coldStarts() throws Exception {
         List<Double> register = new ArrayList<>();
         List<Double> ready = new ArrayList<>();
@@ -365,7 +385,7 @@ public final class EndToEndBench {
                 LambdaEmulator.ExtensionStart start = lambda.extensionStart("firetap");
                 register.add(start.toRegister().toNanos() / 1e6);
                 ready.add(start.toFirstNext().toNanos() / 1e6);
-                long childNanos = Long.parseLong(Files.readString(work.resolve("child-started")).trim());
+                long childNanos = childStarted(work.resolve("child-started"));
                 Instant runtime = lambda.runtimeStartedAt();
                 long runtimeNanos = runtime.getEpochSecond() * 1_000_000_000L + runtime.getNano();
                 spawn.add((childNanos - runtimeNanos) / 1e6);
