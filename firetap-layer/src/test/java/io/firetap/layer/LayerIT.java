@@ -61,17 +61,7 @@ class LayerIT {
             AcceptedStream logs = aws.deliveryStream("logs");
             Map<Integer, Long> whileFrozen = new ConcurrentHashMap<>();
             ShutdownReport end;
-            try (LambdaEmulator lambda = LambdaEmulator.builder()
-                    .layer(layer)
-                    .taskRoot(task)
-                    .handler("handler")
-                    .runtime(List.of(task.resolve("bootstrap").toString()))
-                    .env("FIRETAP_STREAM_NAME", "logs")
-                    .env("FIRETAP_SOCKET_PATH", dir.resolve("firetap.sock").toString())
-                    .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
-                    .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-                    .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
-                    .env("JAVA_HOME", System.getProperty("java.home"))
+            try (LambdaEmulator lambda = wrapped(task, aws)
                     .onFrozen(i -> whileFrozen.put(i.number(), logs.lineCount()))
                     .build().start()) {
                 for (int i = 0; i < 3; i++) {
@@ -94,18 +84,7 @@ class LayerIT {
                 + LargeResponseFunction.class.getName() + "\n");
         int sixMiB = 6 * 1024 * 1024;
         try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").start();
-             LambdaEmulator lambda = LambdaEmulator.builder()
-                     .layer(layer)
-                     .taskRoot(task)
-                     .handler("handler")
-                     .runtime(List.of(task.resolve("bootstrap").toString()))
-                     .env("FIRETAP_STREAM_NAME", "logs")
-                     .env("FIRETAP_SOCKET_PATH", dir.resolve("firetap.sock").toString())
-                     .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
-                     .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-                     .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
-                     .env("JAVA_HOME", System.getProperty("java.home"))
-                     .build().start()) {
+             LambdaEmulator lambda = wrapped(task, aws).build().start()) {
             for (String event : new String[] {"{\"bytes\":" + sixMiB + "}", "{\"bytes\":" + sixMiB + ",\"expect\":true}",
                     "{\"bytes\":2000000,\"expect\":true}"}) {
                 Invocation invocation = lambda.invoke(event);
@@ -210,6 +189,21 @@ class LayerIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The layer's extension, and its wrapper as the runtime ({@code task/bootstrap}) running {@code task/handler}. */
+    private LambdaEmulator.Builder wrapped(Path task, AwsEndpoint aws) {
+        return LambdaEmulator.builder()
+                .layer(layer)
+                .taskRoot(task)
+                .handler("handler")
+                .runtime(List.of(task.resolve("bootstrap").toString()))
+                .env("FIRETAP_STREAM_NAME", "logs")
+                .env("FIRETAP_SOCKET_PATH", dir.resolve("firetap.sock").toString())
+                .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
+                .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+                .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+                .env("JAVA_HOME", System.getProperty("java.home"));
+    }
 
     private record Result(int status, String stdout, String stderr) {
     }
