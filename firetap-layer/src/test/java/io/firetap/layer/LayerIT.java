@@ -53,15 +53,11 @@ class LayerIT {
 
     @Test
     void underTheEmulatorTheLayersExtensionAndWrapperDeliverEveryLineBeforeTheFreeze() throws Exception {
-        Path task = Files.createDirectories(dir.resolve("task"));
-        script(task.resolve("bootstrap"), "exec '" + layer.resolve("extensions/firetap") + "'\n");
-        script(task.resolve("handler"), "exec '" + JAVA + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + SampleFunction.class.getName() + "\n");
         try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").start()) {
             AcceptedStream logs = aws.deliveryStream("logs");
             Map<Integer, Long> whileFrozen = new ConcurrentHashMap<>();
             ShutdownReport end;
-            try (LambdaEmulator lambda = wrapped(task, aws)
+            try (LambdaEmulator lambda = wrapped(SampleFunction.class, aws)
                     .onFrozen(i -> whileFrozen.put(i.number(), logs.lineCount()))
                     .build().start()) {
                 for (int i = 0; i < 3; i++) {
@@ -78,13 +74,9 @@ class LayerIT {
     @Test
     void sixMebibyteResponsesAndOnesPostedWithExpect100ContinueReachLambdaWholeThroughTheWrapper() throws Exception {
         // the wrapper's JVM has a 16 MiB heap: the proxy must stream a 6 MB response, not hold it
-        Path task = Files.createDirectories(dir.resolve("task"));
-        script(task.resolve("bootstrap"), "exec '" + layer.resolve("extensions/firetap") + "'\n");
-        script(task.resolve("handler"), "exec '" + JAVA + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + LargeResponseFunction.class.getName() + "\n");
         int sixMiB = 6 * 1024 * 1024;
         try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").start();
-             LambdaEmulator lambda = wrapped(task, aws).build().start()) {
+             LambdaEmulator lambda = wrapped(LargeResponseFunction.class, aws).build().start()) {
             for (String event : new String[] {"{\"bytes\":" + sixMiB + "}", "{\"bytes\":" + sixMiB + ",\"expect\":true}",
                     "{\"bytes\":2000000,\"expect\":true}"}) {
                 Invocation invocation = lambda.invoke(event);
@@ -190,8 +182,15 @@ class LayerIT {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The layer's extension, and its wrapper as the runtime ({@code task/bootstrap}) running {@code task/handler}. */
-    private LambdaEmulator.Builder wrapped(Path task, AwsEndpoint aws) {
+    /**
+     * The layer's extension, and its wrapper as the runtime ({@code task/bootstrap}) running
+     * {@code function}'s {@code main} as the handler.
+     */
+    private LambdaEmulator.Builder wrapped(Class<?> function, AwsEndpoint aws) throws IOException {
+        Path task = Files.createDirectories(dir.resolve("task"));
+        script(task.resolve("bootstrap"), "exec '" + layer.resolve("extensions/firetap") + "'\n");
+        script(task.resolve("handler"), "exec '" + JAVA + "' -cp '" + System.getProperty("java.class.path") + "' "
+                + function.getName() + "\n");
         return LambdaEmulator.builder()
                 .layer(layer)
                 .taskRoot(task)
