@@ -2,9 +2,9 @@ package io.firetap.core;
 
 /** Where a log line entered firetap. Carried on every {@link LogRecord} and available to sinks and formats. */
 public enum Source {
-    /** The function's stdout, forwarded by the firetap wrapper over the socket. */
+    /** The function's stdout, which the firetap wrapper sends into the extension's intake. */
     WRAPPER("wrapper"),
-    /** A plain newline-delimited client of the socket (anything that is not the wrapper). */
+    /** A newline-delimited client of the UNIX socket. */
     SOCKET("socket"),
     /** A {@code function} record from the Lambda Telemetry API (the runtime's stdout and stderr). */
     TELEMETRY_FUNCTION("function"),

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
  * {@code /next}.
  *
  * <ol>
- *   <li>Wait for the end of R's output: the wrapper's END(R) when a wrapper is connected (it comes
- *       in order after the last line the function wrote before its response), else telemetry's
- *       {@code platform.runtimeDone} for R when the Telemetry API is subscribed, else nothing marks
- *       the end and the barrier only flushes what has arrived. The wait is bounded by the
- *       invocation's deadline, and ends early when the wrapper disconnects.</li>
+ *   <li>Wait for the end of R's output: {@code OUTPUT_END(R)} when the runtime talks to Lambda
+ *       through the extension's proxy (marked once its result has gone to Lambda and everything it
+ *       wrote before is in the intake), else telemetry's {@code platform.runtimeDone} for R when the
+ *       Telemetry API is subscribed to {@code platform}, else nothing marks the end and the barrier
+ *       only flushes what has arrived. The wait is bounded by the invocation's deadline.</li>
  *   <li>Once, on the first invocations after a cold start: wait for the sinks to finish starting
  *       (their clients are built and warmed in the background while the function initialises, so
  *       the first {@code /next} is not held for them), bounded by {@link #SINK_START_LIMIT} and the
@@ -81,20 +81,14 @@ public final class DeliverBeforeNext implements InvocationBarrier {
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(
                 Math.max(0, invoke.deadlineMs() - System.currentTimeMillis() - DEADLINE_MARGIN_MILLIS));
         Set<InvocationBoundaries.Marker> wanted = EnumSet.noneOf(InvocationBoundaries.Marker.class);
-        if (boundaries.wrapperConnected()) {
+        if (boundaries.isRuntimeAttached()) {
             wanted.add(InvocationBoundaries.Marker.OUTPUT_END);
         } else if (telemetryMarksEnd.getAsBoolean()) {
             wanted.add(InvocationBoundaries.Marker.RUNTIME_DONE);
         }
         boolean endSeen = false;
         if (!wanted.isEmpty()) {
-            InvocationBoundaries.Outcome outcome = boundaries.await(requestId, wanted, deadline);
-            endSeen = outcome.complete();
-            if (!endSeen && outcome.wrapperAbsent() && telemetryMarksEnd.getAsBoolean()) {
-                // the wrapper went away mid-invocation: telemetry still tells where the output ends
-                endSeen = boundaries.await(requestId, EnumSet.of(InvocationBoundaries.Marker.RUNTIME_DONE), deadline)
-                        .complete();
-            }
+            endSeen = boundaries.await(requestId, wanted, deadline).complete();
         }
         long flushStart = System.nanoTime();
         if (!sinksStarted) {

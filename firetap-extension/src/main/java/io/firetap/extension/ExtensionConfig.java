@@ -5,6 +5,7 @@ import io.firetap.core.config.Settings;
 import io.firetap.core.config.Sizes;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
 import io.firetap.extension.internal.logging.LogLevel;
+import io.firetap.wrapper.WrapperEndpoints;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -19,16 +20,18 @@ import java.util.Set;
  * value and what is allowed, before anything is started.
  *
  * @param socketPath      where the UNIX socket is created
+ * @param intakePath      the FIFO the wrapper sends the runtime's stdout into
  * @param maxLineBytes    longest line the socket receiver keeps whole; longer lines are cut into pieces
  * @param maxClients      socket connections served at once; further clients wait in the accept queue
  * @param telemetry       Telemetry API streams to ship; empty means no subscription
  * @param telemetryPort   port of the Telemetry listener; 0 picks a free one
  * @param logLevel        threshold of the extension's diagnostics on stderr
  */
-public record ExtensionConfig(Path socketPath, int maxLineBytes, int maxClients, Set<TelemetryType> telemetry,
+public record ExtensionConfig(Path socketPath, Path intakePath, int maxLineBytes, int maxClients, Set<TelemetryType> telemetry,
         int telemetryPort, LogLevel logLevel) {
 
     public static final String SOCKET_PATH = "FIRETAP_SOCKET_PATH";
+    public static final String INTAKE_PATH = WrapperEndpoints.INTAKE_PATH_VARIABLE;
     public static final String MAX_LINE_BYTES = "FIRETAP_MAX_LINE_BYTES";
     public static final String SOCKET_MAX_CLIENTS = "FIRETAP_SOCKET_MAX_CLIENTS";
     public static final String TELEMETRY = "FIRETAP_TELEMETRY";
@@ -36,6 +39,7 @@ public record ExtensionConfig(Path socketPath, int maxLineBytes, int maxClients,
     public static final String LOG_LEVEL = JsonStderrServiceProvider.LEVEL_VARIABLE;
 
     public static final String DEFAULT_SOCKET_PATH = "/tmp/firetap.sock";
+    public static final String DEFAULT_INTAKE_PATH = WrapperEndpoints.DEFAULT_INTAKE_PATH;
     /**
      * 256 KiB: the size at which Lambda itself cuts a log line on its way to CloudWatch and the
      * Telemetry API, so a line looks the same whichever way it came. Memory per connection is
@@ -57,6 +61,7 @@ public record ExtensionConfig(Path socketPath, int maxLineBytes, int maxClients,
 
     public ExtensionConfig {
         Objects.requireNonNull(socketPath, "socketPath");
+        Objects.requireNonNull(intakePath, "intakePath");
         Objects.requireNonNull(logLevel, "logLevel");
         telemetry = telemetry.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(telemetry));
         if (maxLineBytes < 1) {
@@ -75,6 +80,11 @@ public record ExtensionConfig(Path socketPath, int maxLineBytes, int maxClients,
     /** The configuration {@code settings} describe. */
     public static ExtensionConfig from(Settings settings) {
         Path socket = socketPath(settings);
+        Path intake = intakePath(settings);
+        if (intake == null) {
+            throw ConfigException.invalid(INTAKE_PATH, settings.string(INTAKE_PATH, ""),
+                    "an absolute file path, such as " + DEFAULT_INTAKE_PATH);
+        }
         int maxLine = (int) settings.bytes(MAX_LINE_BYTES, DEFAULT_MAX_LINE_BYTES, MIN_MAX_LINE_BYTES, MAX_MAX_LINE_BYTES);
         int maxClients = settings.integer(SOCKET_MAX_CLIENTS, DEFAULT_MAX_CLIENTS, 1, 4096);
         Set<TelemetryType> telemetry = telemetry(settings);
@@ -85,7 +95,7 @@ public record ExtensionConfig(Path socketPath, int maxLineBytes, int maxClients,
                             + ", which Lambda reserves");
         }
         LogLevel level = logLevel(settings);
-        return new ExtensionConfig(socket, maxLine, maxClients, telemetry, port, level);
+        return new ExtensionConfig(socket, intake, maxLine, maxClients, telemetry, port, level);
     }
 
     private static Path socketPath(Settings settings) {
@@ -104,6 +114,23 @@ public record ExtensionConfig(Path socketPath, int maxLineBytes, int maxClients,
             return p;
         } catch (java.nio.file.InvalidPathException e) {
             throw ConfigException.invalid(SOCKET_PATH, raw, allowed);
+        }
+    }
+
+    /**
+     * {@value #INTAKE_PATH} from {@code settings}, or {@code null} when it is not an absolute path.
+     * Cheap and without a logger: the extension reads it before it registers.
+     */
+    public static Path intakePath(Settings settings) {
+        String raw = settings.string(INTAKE_PATH, DEFAULT_INTAKE_PATH);
+        if (!raw.startsWith("/") || raw.endsWith("/") || raw.indexOf('\0') >= 0) {
+            return null;
+        }
+        try {
+            Path p = Path.of(raw).normalize();
+            return p.getFileName() == null ? null : p;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
         }
     }
 
@@ -147,7 +174,7 @@ public record ExtensionConfig(Path socketPath, int maxLineBytes, int maxClients,
 
     /** A one-line summary for the start-up diagnostic (no secrets in here). */
     public String describe() {
-        return SOCKET_PATH + "=" + socketPath + " " + MAX_LINE_BYTES + "=" + Sizes.format(maxLineBytes) + " "
+        return SOCKET_PATH + "=" + socketPath + " " + INTAKE_PATH + "=" + intakePath + " " + MAX_LINE_BYTES + "=" + Sizes.format(maxLineBytes) + " "
                 + TELEMETRY + "=" + (telemetry.isEmpty() ? "off" : String.join(",",
                         telemetry.stream().map(TelemetryType::wireName).toList()));
     }

@@ -12,6 +12,7 @@ import io.firetap.core.sink.SinkCatalog;
 import io.firetap.core.sink.SinkContext;
 import io.firetap.core.sink.SinkProvider;
 import io.firetap.extension.internal.LateIntake;
+import io.firetap.extension.internal.RuntimeOutput;
 import io.firetap.extension.internal.SocketFile;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
 import java.io.IOException;
@@ -21,6 +22,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import io.firetap.wrapper.WrapperEndpoints;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +32,13 @@ import org.slf4j.LoggerFactory;
  * The firetap extension process: {@code extensions/firetap} runs this class in extension mode.
  *
  * <p>Start-up order, each step as cheap as it can be since it adds to the function's cold start:
- * register for INVOKE and SHUTDOWN (the very first network call), validate the configuration
- * (a mistake is reported through {@code init/error} and the process exits 1 — the function's start
- * fails with the message instead of hanging), create the socket, create the pipeline, serve the
- * socket, start the Telemetry listener and subscribe, start the pipeline's workers (which build
+ * open what the wrapper connects the runtime to — the stdout intake and the Runtime API proxy's
+ * port, with the proxy's address file written last ({@link WrapperEndpoints}; Lambda starts the
+ * runtime only after every extension has registered, so they are there when the wrapper looks) —
+ * then register for INVOKE and SHUTDOWN, validate the configuration (a mistake is reported through
+ * {@code init/error} and the process exits 1 — the function's start fails with the message instead
+ * of hanging), serve the proxy and read the intake, create the socket, create the pipeline, serve
+ * the socket, start the Telemetry listener and subscribe, start the pipeline's workers (which build
  * and warm the sinks' clients in the background), then the first {@code /next} — without waiting
  * for the sinks: their warm-up overlaps the function's own init, and the first invocation's
  * barrier waits for it (see {@link DeliverBeforeNext}), after the function's response is already
@@ -115,6 +122,33 @@ public final class ExtensionMain {
         }
     }
 
+    /**
+     * The proxy's and the intake's failures, as firetap's diagnostics. A named class, not a lambda:
+     * it is made before registering, where a first lambda's bootstrap would show.
+     */
+    private static final class WarningsToLog implements Consumer<String> {
+        @Override
+        public void accept(String message) {
+            Log.LOG.warn("{}", message);
+        }
+    }
+
+    /**
+     * Opens the intake and binds the proxy before registering; {@code null} when they cannot be (the
+     * wrapper then runs the runtime unwrapped, and the reason is logged once the logger is up).
+     */
+    private static WrapperEndpoints openWrapperEndpoints(Path intakePath, String[] failure) {
+        if (intakePath == null) {
+            return null;
+        }
+        try {
+            return WrapperEndpoints.open(intakePath, new WarningsToLog());
+        } catch (IOException | RuntimeException e) {
+            failure[0] = e.toString();
+            return null;
+        }
+    }
+
     /** Starts the Telemetry listener and subscribes, on a thread of its own during init. */
     private static final class TelemetryStart implements Callable<TelemetryStart.Started> {
         record Started(TelemetryListener listener, boolean subscribed) {
@@ -188,11 +222,14 @@ public final class ExtensionMain {
             Log.LOG.error("{}", e.getMessage());
             return 1;
         }
+        String[] endpointsFailure = new String[1];
+        WrapperEndpoints endpoints = openWrapperEndpoints(ExtensionConfig.intakePath(settings), endpointsFailure);
         String name = ExtensionsApiClient.extensionName();
         try {
             api.register(name);
         } catch (IOException e) {
             Log.LOG.error("registering with the Extensions API as '{}' failed: {}", name, e.getMessage());
+            closeQuietly(endpoints, null, null, null, null);
             return 1;
         }
         long registeredNanos = System.nanoTime();
@@ -204,15 +241,29 @@ public final class ExtensionMain {
         FutureTask<TelemetryStart.Started> telemetryStart = null;
         try {
             ExtensionConfig config = ExtensionConfig.from(settings);
-            // the socket exists from here on: a wrapper starting now connects and waits, rather than
-            // finding nothing and sending its first lines to stdout
-            boundSocket = SocketReceiver.bind(config.socketPath());
+            if (endpointsFailure[0] != null) {
+                Log.LOG.warn("the wrapper's intake and proxy could not be opened at {} ({}); a wrapped runtime runs"
+                        + " unwrapped, and its output reaches firetap only through the Telemetry API",
+                        config.intakePath(), endpointsFailure[0]);
+            }
             InvocationBoundaries boundaries = new InvocationBoundaries();
+            // lines that come before the pipeline exists wait for it (tens of milliseconds at a cold start)
+            LateIntake lateIntake = new LateIntake();
+            if (endpoints != null) {
+                // the runtime's first calls are waiting in the proxy's backlog: serve them now
+                RuntimeOutput output = new RuntimeOutput(endpoints.intake(), boundaries, config.maxLineBytes(),
+                        lateIntake);
+                endpoints.proxy().start(settings.string(ExtensionsApiClient.RUNTIME_API_VARIABLE, ""), output,
+                        new WarningsToLog());
+                endpoints.intake().start(output);
+            }
+            // the socket exists from here on: a client starting now connects and waits, rather than
+            // finding nothing
+            boundSocket = SocketReceiver.bind(config.socketPath());
             // the Telemetry listener starts and subscribes on its own thread while this one creates
             // the sinks: the HTTP server's first start is tens of milliseconds of class loading
-            LateIntake telemetryIntake = new LateIntake();
             if (!config.telemetry().isEmpty()) {
-                telemetryStart = new FutureTask<>(new TelemetryStart(config, telemetryIntake, boundaries, api));
+                telemetryStart = new FutureTask<>(new TelemetryStart(config, lateIntake, boundaries, api));
                 Thread starter = new Thread(telemetryStart, "firetap-telemetry-start");
                 starter.setDaemon(true);
                 starter.start();
@@ -225,7 +276,7 @@ public final class ExtensionMain {
             // the sinks' clients are built once the rest of init is done, not competing with it for the CPU
             pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function).sinks(sinks)
                     .deferWorkers().build();
-            telemetryIntake.set(pipeline);
+            lateIntake.set(pipeline);
             socket = SocketReceiver.start(boundSocket, config.maxLineBytes(), config.maxClients(), pipeline, boundaries);
             boolean subscribed = false;
             if (telemetryStart != null) {
@@ -238,29 +289,31 @@ public final class ExtensionMain {
             InvocationBarrier barrier = new DeliverBeforeNext(pipeline, boundaries, () -> telemetryMarksEnd, budget);
             long readyNanos = System.nanoTime();
             pipeline.startWorkers();
-            Log.LOG.info("firetap ready: sinks {}, socket {}, telemetry {}; registered in {} ms, init {} ms;"
+            Log.LOG.info("firetap ready: sinks {}, socket {}, intake {}, telemetry {}; registered in {} ms, init {} ms;"
                     + " the sinks start in the background",
                     sinks.stream().map(Sink::name).toList(), config.socketPath(),
+                    endpoints != null ? config.intakePath() : "off",
                     subscribed ? telemetry.subscriptionTypes() : "off",
                     TimeUnit.NANOSECONDS.toMillis(registeredNanos - startNanos),
                     TimeUnit.NANOSECONDS.toMillis(readyNanos - startNanos));
-            return eventLoop(api, pipeline, barrier, boundaries, socket, telemetry);
+            return eventLoop(api, pipeline, barrier, boundaries, endpoints, socket, telemetry);
         } catch (ConfigException e) {
             // the Telemetry start may still be subscribing through the API client: let it finish first
             TelemetryListener started = telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart);
             reportInitError(api, "Extension.InvalidConfiguration", e.getMessage());
-            closeQuietly(boundSocket, socket, started, pipeline);
+            closeQuietly(endpoints, boundSocket, socket, started, pipeline);
             return 1;
         } catch (IOException | RuntimeException e) {
             TelemetryListener started = telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart);
             reportInitError(api, "Extension.InitFailed", "firetap could not start: " + e);
-            closeQuietly(boundSocket, socket, started, pipeline);
+            closeQuietly(endpoints, boundSocket, socket, started, pipeline);
             return 1;
         }
     }
 
     private static int eventLoop(ExtensionsApiClient api, ShippingPipeline pipeline, InvocationBarrier barrier,
-            InvocationBoundaries boundaries, SocketReceiver socket, TelemetryListener telemetry) {
+            InvocationBoundaries boundaries, WrapperEndpoints endpoints, SocketReceiver socket,
+            TelemetryListener telemetry) {
         while (true) {
             ExtensionEvent event;
             try {
@@ -268,7 +321,7 @@ public final class ExtensionMain {
             } catch (IOException e) {
                 Log.LOG.error("the Extensions API stopped answering ({}); delivering what is buffered and exiting",
                         e.getMessage());
-                shutdown(pipeline, socket, telemetry, System.currentTimeMillis() + 1_000);
+                shutdown(pipeline, endpoints, socket, telemetry, System.currentTimeMillis() + 1_000);
                 return 1;
             }
             if (event instanceof ExtensionEvent.Invoke invoke) {
@@ -281,7 +334,7 @@ public final class ExtensionMain {
                 }
             } else if (event instanceof ExtensionEvent.Shutdown shutdown) {
                 Log.LOG.info("SHUTDOWN ({}): delivering what is left", shutdown.reason());
-                return shutdown(pipeline, socket, telemetry, shutdown.deadlineMs());
+                return shutdown(pipeline, endpoints, socket, telemetry, shutdown.deadlineMs());
             }
         }
     }
@@ -290,8 +343,13 @@ public final class ExtensionMain {
      * Stops the receivers (they hand over what clients already wrote), then delivers everything
      * buffered before the deadline and reports what could not be delivered.
      */
-    private static int shutdown(ShippingPipeline pipeline, SocketReceiver socket, TelemetryListener telemetry,
-            long deadlineMs) {
+    private static int shutdown(ShippingPipeline pipeline, WrapperEndpoints endpoints, SocketReceiver socket,
+            TelemetryListener telemetry, long deadlineMs) {
+        if (endpoints != null) {
+            // what the runtime wrote until now is in the pipe: take it, then stop reading
+            endpoints.intake().drain();
+            endpoints.close();
+        }
         socket.close();
         if (telemetry != null) {
             telemetry.close();
@@ -317,9 +375,13 @@ public final class ExtensionMain {
         }
     }
 
-    private static void closeQuietly(SocketFile boundSocket, SocketReceiver socket, TelemetryListener telemetry,
-            ShippingPipeline pipeline) {
+    private static void closeQuietly(WrapperEndpoints endpoints, SocketFile boundSocket, SocketReceiver socket,
+            TelemetryListener telemetry, ShippingPipeline pipeline) {
         try {
+            if (endpoints != null) {
+                // a wrapper starting from now on runs the runtime unwrapped instead of into a dead intake
+                endpoints.close();
+            }
             if (socket != null) {
                 socket.close();
             } else if (boundSocket != null) {

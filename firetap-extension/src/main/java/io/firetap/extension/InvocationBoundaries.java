@@ -11,16 +11,18 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Where each invocation's output ends, as the receivers learn it, for the per-invocation barrier.
  *
- * <p>Two receivers mark ends: the socket receiver marks {@link Marker#OUTPUT_END} for request R
- * when it has handed every line the wrapper sent before its END(R) frame to the intake; the
- * Telemetry listener marks {@link Marker#RUNTIME_DONE} for R when it has handed every record
- * that came before {@code platform.runtimeDone} for R. A marker may arrive before the event
- * loop has even seen the INVOKE for R (the function can be that quick), so the most recent
- * {@value #REMEMBERED} marks of each kind are remembered.
+ * <p>Two sources mark ends: the wrapped runtime's output ({@code RuntimeOutput}) marks
+ * {@link Marker#OUTPUT_END} for request R once the runtime's result for R has gone to Lambda and
+ * every line it wrote before that is in the intake; the Telemetry listener marks
+ * {@link Marker#RUNTIME_DONE} for R when it has handed every record that came before
+ * {@code platform.runtimeDone} for R. A marker may arrive before the event loop has even seen the
+ * INVOKE for R (the function can be that quick), so the most recent {@value #REMEMBERED} marks of
+ * each kind are remembered.
  *
- * <p>{@link #await} waits, bounded, until the wanted markers for a request are there. It does not
- * wait for {@link Marker#OUTPUT_END} while no wrapper is connected, since nobody could send it.
- * Safe for concurrent use.
+ * <p>{@link Marker#OUTPUT_END} can only come from a runtime that talks to Lambda through the
+ * extension's proxy: {@link #runtimeAttached()} records that it does (the proxy sees the runtime's
+ * first {@code /next} before Lambda does, so before the first INVOKE). {@link #await} waits,
+ * bounded, until the wanted markers for a request are there. Safe for concurrent use.
  */
 public final class InvocationBoundaries {
     /** How many request ids of each marker kind are remembered. */
@@ -28,7 +30,7 @@ public final class InvocationBoundaries {
 
     /** The kinds of end-of-output evidence. */
     public enum Marker {
-        /** The wrapper's END(R): all the function's stdout written before its response for R is in the intake. */
+        /** The runtime's result for R went to Lambda, and all it wrote to stdout before is in the intake. */
         OUTPUT_END,
         /** Telemetry's {@code platform.runtimeDone} for R: all records before it are in the intake. */
         RUNTIME_DONE
@@ -37,12 +39,11 @@ public final class InvocationBoundaries {
     /**
      * What {@link #await} found.
      *
-     * @param reached       the wanted markers that were reached
-     * @param complete      every wanted marker was reached
-     * @param wrapperAbsent {@link Marker#OUTPUT_END} was wanted, not reached, and no wrapper was connected
-     * @param waitedNanos   how long the call waited
+     * @param reached     the wanted markers that were reached
+     * @param complete    every wanted marker was reached
+     * @param waitedNanos how long the call waited
      */
-    public record Outcome(Set<Marker> reached, boolean complete, boolean wrapperAbsent, long waitedNanos) {
+    public record Outcome(Set<Marker> reached, boolean complete, long waitedNanos) {
         public Outcome {
             reached = reached.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(reached));
         }
@@ -52,7 +53,7 @@ public final class InvocationBoundaries {
     private final Condition changed = lock.newCondition();
     private final String[][] recent = new String[Marker.values().length][REMEMBERED];
     private final int[] next = new int[Marker.values().length];
-    private int wrapperConnections;
+    private volatile boolean runtimeAttached;
     private volatile String currentRequestId;
 
     /** The event loop saw INVOKE for {@code requestId}; lines from plain socket clients are tagged with it. */
@@ -121,70 +122,20 @@ public final class InvocationBoundaries {
         return false;
     }
 
-    /** A wrapper connection has identified itself (sent the protocol preface). */
-    public void wrapperAttached() {
-        lock.lock();
-        try {
-            wrapperConnections++;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+    /** The runtime talks to Lambda through the extension's proxy: its invocation ends are marked from now on. */
+    public void runtimeAttached() {
+        runtimeAttached = true;
     }
 
-    /** A wrapper connection has closed. */
-    public void wrapperDetached() {
-        lock.lock();
-        try {
-            wrapperConnections = Math.max(0, wrapperConnections - 1);
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** How many wrapper connections are open. */
-    public int wrapperConnections() {
-        lock.lock();
-        try {
-            return wrapperConnections;
-        } finally {
-            lock.unlock();
-        }
+    /** Whether the runtime talks to Lambda through the proxy, so {@link Marker#OUTPUT_END} will come. */
+    public boolean isRuntimeAttached() {
+        return runtimeAttached;
     }
 
     /**
-     * Waits until a wrapper connection is open or {@code deadlineNanos} passes; {@code true} if one is.
-     * For a first invocation that may start before the wrapper has connected.
-     */
-    public boolean awaitWrapper(long deadlineNanos) {
-        lock.lock();
-        try {
-            while (wrapperConnections == 0) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                changed.awaitNanos(left);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return wrapperConnections > 0;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Whether at least one wrapper connection is open. */
-    public boolean wrapperConnected() {
-        return wrapperConnections() > 0;
-    }
-
-    /**
-     * Waits until every marker in {@code wanted} is reached for {@code requestId}, {@code deadlineNanos}
-     * (a {@link System#nanoTime()} value) passes, or only {@link Marker#OUTPUT_END} is outstanding while no
-     * wrapper is connected. An interrupt ends the wait early and is kept set on the thread.
+     * Waits until every marker in {@code wanted} is reached for {@code requestId} or {@code deadlineNanos}
+     * (a {@link System#nanoTime()} value) passes. An interrupt ends the wait early and is kept set on
+     * the thread.
      */
     public Outcome await(String requestId, Set<Marker> wanted, long deadlineNanos) {
         Objects.requireNonNull(requestId, "requestId");
@@ -195,30 +146,22 @@ public final class InvocationBoundaries {
         try {
             while (true) {
                 boolean all = true;
-                boolean othersPending = false;
                 for (Marker m : wanted) {
                     if (reached.contains(m) || reachedLocked(m, requestId)) {
                         reached.add(m);
                     } else {
                         all = false;
-                        othersPending |= m != Marker.OUTPUT_END;
                     }
                 }
-                if (all) {
-                    return new Outcome(reached, true, false, System.nanoTime() - start);
-                }
-                boolean wrapperAbsent = wanted.contains(Marker.OUTPUT_END) && !reached.contains(Marker.OUTPUT_END)
-                        && wrapperConnections == 0;
                 long left = deadlineNanos - System.nanoTime();
-                // Without a wrapper nobody can send OUTPUT_END: stop once nothing else is outstanding.
-                if (wrapperAbsent && !othersPending || left <= 0) {
-                    return new Outcome(reached, false, wrapperAbsent, System.nanoTime() - start);
+                if (all || left <= 0) {
+                    return new Outcome(reached, all, System.nanoTime() - start);
                 }
                 try {
                     changed.awaitNanos(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return new Outcome(reached, false, false, System.nanoTime() - start);
+                    return new Outcome(reached, false, System.nanoTime() - start);
                 }
             }
         } finally {

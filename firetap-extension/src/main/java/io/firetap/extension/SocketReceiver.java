@@ -29,16 +29,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The socket file is owner-only ({@code rw-------}) from the moment it exists; a stale file is
  *       replaced; the file is removed on {@link #close()} unless someone else has replaced it.</li>
- *   <li>Plain clients ({@code printf 'hello\n' | nc -U …}) and the wrapper's framed protocol are both
- *       served, by many clients at once ({@link ExtensionConfig#maxClients()} at a time; more wait in
- *       the accept queue, losing nothing).</li>
+ *   <li>Plain newline-delimited clients ({@code printf 'hello\n' | nc -U …}) are served, many at
+ *       once ({@link ExtensionConfig#maxClients()} at a time; more wait in the accept queue, losing
+ *       nothing).</li>
  *   <li>Bytes are delivered unchanged, in order per connection; an unfinished last line is delivered
  *       when its client disconnects; a line longer than {@link ExtensionConfig#maxLineBytes()} is cut
  *       into pieces of that size. Memory per connection is bounded by that size plus one chunk.</li>
- *   <li>Garbage never stops the receiver: a protocol violation closes only that connection, after
- *       delivering what came before it.</li>
- *   <li>The wrapper's END(R) is marked on {@link InvocationBoundaries} after every line it sent before
- *       END(R) was handed to the intake.</li>
+ *   <li>Any bytes are a line's bytes: invalid UTF-8, NUL and {@code \r} are delivered unchanged.</li>
  * </ul>
  *
  * <p>One thread serves all connections with a selector; lines leave as slices of the buffers they
@@ -56,13 +53,11 @@ public final class SocketReceiver implements AutoCloseable {
      * What the receiver has done so far.
      *
      * @param connections   connections accepted
-     * @param wrappers      of those, connections that identified as the wrapper
      * @param bytes         bytes read
      * @param lines         lines (and line pieces) handed to the intake
      * @param refused       of those, lines the intake refused (it counted and reported them)
-     * @param protocolErrors connections closed for breaking the protocol
      */
-    public record Stats(long connections, long wrappers, long bytes, long lines, long refused, long protocolErrors) {
+    public record Stats(long connections, long bytes, long lines, long refused) {
     }
 
     private final SocketFile socket;
@@ -80,9 +75,7 @@ public final class SocketReceiver implements AutoCloseable {
 
     // Written by the receiver thread only; read by anyone through stats().
     private volatile long connections;
-    private volatile long wrappers;
     private volatile long bytes;
-    private volatile long protocolErrors;
 
     private SocketReceiver(SocketFile socket, Selector selector, Intake intake, InvocationBoundaries boundaries,
             int maxLineBytes, int maxClients) {
@@ -156,7 +149,7 @@ public final class SocketReceiver implements AutoCloseable {
 
     /** A snapshot of the counters. */
     public Stats stats() {
-        return new Stats(connections, wrappers, bytes, handover.handed(), handover.refused(), protocolErrors);
+        return new Stats(connections, bytes, handover.handed(), handover.refused());
     }
 
     private void run() {
@@ -206,7 +199,6 @@ public final class SocketReceiver implements AutoCloseable {
     private void read(SelectionKey key) {
         SocketConnection connection = (SocketConnection) key.attachment();
         SocketChannel channel = (SocketChannel) key.channel();
-        boolean wasWrapper = connection.isWrapper();
         int n;
         readBuffer.clear();
         try {
@@ -227,15 +219,8 @@ public final class SocketReceiver implements AutoCloseable {
         }
         bytes += n;
         readBuffer.flip();
-        boolean ok = connection.onBytes(readBuffer, now);
-        if (!wasWrapper && connection.isWrapper()) {
-            wrappers++;
-        }
+        connection.onBytes(readBuffer, now);
         handover.handOver();
-        if (!ok) {
-            protocolErrors++;
-            closeClient(key);
-        }
     }
 
     /** At stop: clients that connected but were not accepted yet have written lines too. */

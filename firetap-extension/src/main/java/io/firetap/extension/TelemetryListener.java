@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Batches are handled one at a time, in arrival order; within a batch, every line before a
  *       {@code platform.runtimeDone} for R is in the intake before {@link Marker#RUNTIME_DONE} is
  *       marked for R on {@link InvocationBoundaries}.</li>
- *   <li>{@code function} records are not shipped while a wrapper connection is open: the wrapper
- *       delivers the function's stdout line-exact already, and would otherwise be doubled.</li>
+ *   <li>{@code function} records are not shipped once the runtime is wrapped (it talks to Lambda
+ *       through the extension's proxy): its stdout reaches the extension line-exact through the
+ *       intake already.</li>
  *   <li>A failed subscription (another extension holds the Logs API, an old runtime) is one clear
  *       diagnostic; the extension carries on without telemetry.</li>
  * </ul>
@@ -59,7 +60,7 @@ public final class TelemetryListener implements AutoCloseable {
      * @param batches    batches accepted
      * @param malformed  batches refused as malformed or oversized
      * @param lines      lines handed to the intake
-     * @param ignored    {@code function} records not shipped because a wrapper was connected
+     * @param ignored    {@code function} records not shipped because the runtime was wrapped
      * @param skipped    elements of batches that were not events
      */
     public record Stats(long batches, long malformed, long lines, long ignored, long skipped) {
@@ -183,7 +184,7 @@ public final class TelemetryListener implements AutoCloseable {
             }
             TelemetryBatchParser.Result result;
             try {
-                result = parser.parse(body, !boundaries.wrapperConnected(), boundaries.currentRequestId(),
+                result = parser.parse(body, !boundaries.isRuntimeAttached(), boundaries.currentRequestId(),
                         System.currentTimeMillis());
             } catch (TelemetryBatchParser.MalformedBatchException e) {
                 malformed.incrementAndGet();

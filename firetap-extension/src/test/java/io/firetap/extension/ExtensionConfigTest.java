@@ -67,6 +67,13 @@ class ExtensionConfigTest {
     }
 
     @Test
+    void theIntakePathMustBeAbsolute() {
+        assertThat(with("FIRETAP_INTAKE_PATH", "/var/run/f.fifo").intakePath()).hasToString("/var/run/f.fifo");
+        rejects("FIRETAP_INTAKE_PATH", "relative.fifo", "an absolute file path");
+        rejects("FIRETAP_INTAKE_PATH", "/tmp/", "an absolute file path");
+    }
+
+    @Test
     void logLevelIsValidated() {
         assertThat(with("FIRETAP_LOG_LEVEL", "DEBUG").logLevel()).isEqualTo(LogLevel.DEBUG);
         assertThat(with("FIRETAP_LOG_LEVEL", "warning").logLevel()).isEqualTo(LogLevel.WARN);
@@ -76,6 +83,7 @@ class ExtensionConfigTest {
     @Test
     void describeNamesTheSettingsAndNoSecrets() {
         assertThat(ExtensionConfig.defaults().describe())
-                .isEqualTo("FIRETAP_SOCKET_PATH=/tmp/firetap.sock FIRETAP_MAX_LINE_BYTES=256KiB FIRETAP_TELEMETRY=function");
+                .isEqualTo("FIRETAP_SOCKET_PATH=/tmp/firetap.sock FIRETAP_INTAKE_PATH=/tmp/firetap.fifo"
+                        + " FIRETAP_MAX_LINE_BYTES=256KiB FIRETAP_TELEMETRY=function");
     }
 }

@@ -14,7 +14,7 @@ class InvocationBoundariesTest {
 
     @Test
     void aMarkThatCameBeforeTheWaitIsFound() {
-        b.wrapperAttached();
+        b.runtimeAttached();
         b.mark(Marker.OUTPUT_END, "r1");
         var outcome = b.await("r1", EnumSet.of(Marker.OUTPUT_END), 0, TimeUnit.SECONDS);
         assertThat(outcome.complete()).isTrue();
@@ -23,17 +23,16 @@ class InvocationBoundariesTest {
 
     @Test
     void aWaitEndsAtItsDeadlineWithWhatWasReached() {
-        b.wrapperAttached();
+        b.runtimeAttached();
         b.mark(Marker.RUNTIME_DONE, "r1");
         var outcome = b.await("r1", EnumSet.of(Marker.OUTPUT_END, Marker.RUNTIME_DONE), System.nanoTime());
         assertThat(outcome.complete()).isFalse();
-        assertThat(outcome.wrapperAbsent()).isFalse();
         assertThat(outcome.reached()).containsExactly(Marker.RUNTIME_DONE);
     }
 
     @Test
     void aMarkWakesAWaiter() throws Exception {
-        b.wrapperAttached();
+        b.runtimeAttached();
         CountDownLatch waiting = new CountDownLatch(1);
         CompletableFuture<InvocationBoundaries.Outcome> f = CompletableFuture.supplyAsync(() -> {
             waiting.countDown();
@@ -46,34 +45,10 @@ class InvocationBoundariesTest {
     }
 
     @Test
-    void withoutAWrapperOutputEndIsNotWaitedFor() {
-        var outcome = b.await("r3", EnumSet.of(Marker.OUTPUT_END), 30, TimeUnit.SECONDS);
-        assertThat(outcome.complete()).isFalse();
-        assertThat(outcome.wrapperAbsent()).isTrue();
-    }
-
-    @Test
-    void theWrapperLeavingEndsAWaitForOutputEndButNotForRuntimeDone() throws Exception {
-        b.wrapperAttached();
-        CompletableFuture<InvocationBoundaries.Outcome> onlyEnd =
-                CompletableFuture.supplyAsync(() -> b.await("r4", EnumSet.of(Marker.OUTPUT_END), 30, TimeUnit.SECONDS));
-        CompletableFuture<InvocationBoundaries.Outcome> both = CompletableFuture.supplyAsync(
-                () -> b.await("r4", EnumSet.of(Marker.OUTPUT_END, Marker.RUNTIME_DONE), 30, TimeUnit.SECONDS));
-        b.wrapperDetached();
-        assertThat(onlyEnd.get(10, TimeUnit.SECONDS).wrapperAbsent()).isTrue();
-        b.mark(Marker.RUNTIME_DONE, "r4");
-        var outcome = both.get(10, TimeUnit.SECONDS);
-        assertThat(outcome.reached()).containsExactly(Marker.RUNTIME_DONE);
-        assertThat(outcome.wrapperAbsent()).isTrue();
-    }
-
-    @Test
-    void awaitWrapperWaitsForTheFirstConnection() throws Exception {
-        assertThat(b.awaitWrapper(System.nanoTime())).isFalse();
-        CompletableFuture<Boolean> f = CompletableFuture.supplyAsync(
-                () -> b.awaitWrapper(System.nanoTime() + TimeUnit.SECONDS.toNanos(30)));
-        b.wrapperAttached();
-        assertThat(f.get(10, TimeUnit.SECONDS)).isTrue();
+    void aRuntimeIsAttachedOnceTheProxySawItWait() {
+        assertThat(b.isRuntimeAttached()).isFalse();
+        b.runtimeAttached();
+        assertThat(b.isRuntimeAttached()).isTrue();
     }
 
     @Test

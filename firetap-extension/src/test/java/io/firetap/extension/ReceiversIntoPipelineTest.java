@@ -7,22 +7,22 @@ import io.firetap.core.pipeline.PipelineConfig;
 import io.firetap.core.pipeline.ShippingPipeline;
 import io.firetap.core.sink.InMemorySink;
 import io.firetap.extension.InvocationBoundaries.Marker;
+import io.firetap.extension.internal.RuntimeOutput;
 import io.firetap.extension.internal.SandboxAddress;
+import io.firetap.wrapper.WrapperEndpoints;
+import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.Proxy;
-import java.net.StandardProtocolFamily;
 import java.net.URL;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,46 +36,44 @@ class ReceiversIntoPipelineTest {
     Path dir;
 
     @Test
-    void everyLineBeforeTheEndMarkerIsInTheSinkAfterAFlush() throws Exception {
+    void everyLineTheRuntimeWroteBeforeItsResultIsInTheSinkAfterAFlush() throws Exception {
         InMemorySink sink = new InMemorySink();
         // A long interval: only the explicit flush can have delivered the lines.
         PipelineConfig config = PipelineConfig.defaults().withFlushInterval(Duration.ofMinutes(10));
         InvocationBoundaries boundaries = new InvocationBoundaries();
+        List<String> warnings = new CopyOnWriteArrayList<>();
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(config).sink(sink).build();
-                SocketReceiver receiver = SocketReceiver.start(dir.resolve("s.sock"), 1024, 8, pipeline, boundaries);
-                SocketChannel wrapper = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            wrapper.connect(UnixDomainSocketAddress.of(receiver.path()));
-            wrapper.write(ByteBuffer.wrap(Frames.PREFACE));
-            assertThat(boundaries.awaitWrapper(System.nanoTime() + TimeUnit.SECONDS.toNanos(10))).isTrue();
+                WrapperEndpoints endpoints = WrapperEndpoints.open(dir.resolve("intake"), warnings::add);
+                // the runtime's stdout, as the sh wrapper redirects it
+                OutputStream runtime = new FileOutputStream(dir.resolve("intake").toFile())) {
+            RuntimeOutput output = new RuntimeOutput(endpoints.intake(), boundaries, 1024, pipeline);
+            endpoints.intake().start(output);
             List<String> expected = new ArrayList<>();
             for (int invocation = 1; invocation <= 5; invocation++) {
                 String id = "req-" + invocation;
-                Frames frames = new Frames();
-                frames.start(id);
+                output.invocationStarted(id);
                 StringBuilder out = new StringBuilder();
                 for (int i = 0; i < 1000; i++) {
                     String line = id + " line " + i + " " + "x".repeat(i % 40);
                     expected.add(line);
                     out.append(line).append('\n');
                 }
-                // The last line has no newline: END still ends it.
+                // The last line has no newline: the end of the invocation still ends it.
                 expected.add(id + " tail");
                 out.append(id).append(" tail");
                 byte[] data = out.toString().getBytes(StandardCharsets.UTF_8);
                 for (int off = 0; off < data.length; off += 7000) {
-                    frames.data(java.util.Arrays.copyOfRange(data, off, Math.min(data.length, off + 7000)));
+                    runtime.write(data, off, Math.min(7000, data.length - off));
                 }
-                frames.end(id);
-                ByteBuffer b = ByteBuffer.wrap(frames.bytes());
-                while (b.hasRemaining()) {
-                    wrapper.write(b);
-                }
-                assertThat(boundaries.await(id, EnumSet.of(Marker.OUTPUT_END), 10, TimeUnit.SECONDS).complete()).isTrue();
+                // what the proxy does once the runtime's result for id has gone to Lambda
+                output.resultSent(id);
+                assertThat(boundaries.reached(Marker.OUTPUT_END, id)).isTrue();
                 FlushResult flushed = pipeline.flush(Duration.ofSeconds(10));
                 assertThat(flushed.complete()).isTrue();
                 assertThat(sink.lines()).isEqualTo(expected);
             }
         }
+        assertThat(warnings).isEmpty();
     }
 
     @Test

@@ -4,8 +4,8 @@ import io.firetap.extension.ExtensionMain;
 import io.firetap.testkit.aws.AwsEndpoint;
 import io.firetap.testkit.lambda.LambdaEmulator;
 import io.firetap.testkit.local.SampleFunction;
-import io.firetap.wrapper.WrapperMain;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 /**
  * A function's execution environment for end-to-end tests: a layer folder whose
  * {@code extensions/firetap} starts the real extension, a task root with a handler that runs the
- * sample function, a bootstrap that runs the real wrapper, and the environment pointing the
- * Firehose sink at a testkit endpoint.
+ * sample function, a bootstrap that is the real launcher (in wrapper mode: POSIX sh), and the
+ * environment pointing the Firehose sink at a testkit endpoint.
  */
 final class Environment {
     private Environment() {
@@ -30,7 +30,11 @@ final class Environment {
         script(dir.resolve("layer/extensions/firetap"), java("-Dfiretap.extension.name=firetap",
                 ExtensionMain.class.getName()));
         script(dir.resolve("task/handler"), java(SampleFunction.class.getName()));
-        script(dir.resolve("task/bootstrap"), java(WrapperMain.class.getName()));
+        Path bootstrap = dir.resolve("task/bootstrap");
+        try (InputStream launcher = Environment.class.getResourceAsStream("/io/firetap/wrapper/firetap")) {
+            Files.write(bootstrap, launcher.readAllBytes());
+        }
+        Files.setPosixFilePermissions(bootstrap, PosixFilePermissions.fromString("rwxr-xr-x"));
         script(dir.resolve("task/bytes"), java(BytesFunction.class.getName()));
     }
 
@@ -45,11 +49,6 @@ final class Environment {
         return file;
     }
 
-    /** The command line that runs the wrapper in this JVM's classpath. */
-    static List<String> wrapperCommand() {
-        return List.of(JAVA, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", CLASSPATH, WrapperMain.class.getName());
-    }
-
     /** An emulator running the sample function directly, without the wrapper: lines reach firetap through telemetry. */
     static LambdaEmulator.Builder withoutWrapper(Path dir, AwsEndpoint aws) {
         return base(dir, aws).runtime(List.of(dir.resolve("task/handler").toString())).handler("handler");
@@ -62,6 +61,7 @@ final class Environment {
                 .functionName("checkout")
                 .env("FIRETAP_STREAM_NAME", "logs")
                 .env("FIRETAP_SOCKET_PATH", dir.resolve("firetap.sock").toString())
+                .env("FIRETAP_INTAKE_PATH", dir.resolve("firetap.fifo").toString())
                 .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
                 .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
                 .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")

@@ -138,6 +138,10 @@ public final class ManagedProcess {
         List<Stream> written = new ArrayList<>(2);
         for (Stream stream : Stream.values()) {
             String fd = stream == Stream.STDOUT ? "1" : "2";
+            if (!capturedByUs(fd)) {
+                // the process sent this stream elsewhere (a wrapper's exec >file): not ours to mark
+                continue;
+            }
             try (java.io.FileOutputStream out = new java.io.FileOutputStream("/proc/" + process.pid() + "/fd/" + fd)) {
                 byte[] marker = new byte[SYNC.length + id.length() + 1];
                 System.arraycopy(SYNC, 0, marker, 0, SYNC.length);
@@ -165,6 +169,16 @@ public final class ManagedProcess {
                     }
                 }
             }
+        }
+    }
+
+    /** Whether the process's descriptor {@code fd} is still the anonymous pipe the emulator reads. */
+    private boolean capturedByUs(String fd) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/" + process.pid() + "/fd/" + fd))
+                    .toString().startsWith("pipe:");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
         }
     }
 

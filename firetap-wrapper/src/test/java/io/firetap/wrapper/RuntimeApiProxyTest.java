@@ -2,6 +2,7 @@ package io.firetap.wrapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firetap.wrapper.internal.HttpMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,17 +23,24 @@ import org.junit.jupiter.api.Test;
  * The Runtime API proxy between a client speaking raw HTTP/1.1 (as a runtime would) and a scripted
  * upstream standing in for Lambda's Runtime API: what each side sees on the wire.
  */
-class RuntimeProxyTest {
+class RuntimeApiProxyTest {
     private static final String RESULT = "/2018-06-01/runtime/invocation/r1/response";
 
     private ServerSocket upstream;
-    private RuntimeProxy proxy;
+    private RuntimeApiProxy proxy;
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final List<String> marks = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
         upstream = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
-        proxy = RuntimeProxy.start("127.0.0.1:" + upstream.getLocalPort(), new RuntimeProxy.Hooks() {
+        proxy = RuntimeApiProxy.bind();
+        proxy.start("127.0.0.1:" + upstream.getLocalPort(), new RuntimeApiProxy.Hooks() {
+            @Override
+            public void nextRequested() {
+                marks.add("next");
+            }
+
             @Override
             public void invocationStarted(String requestId) {
                 marks.add("start " + requestId);
@@ -47,7 +55,7 @@ class RuntimeProxyTest {
             public void beforeInitError() {
                 marks.add("init error");
             }
-        });
+        }, warnings::add);
     }
 
     @AfterEach
@@ -140,7 +148,7 @@ class RuntimeProxyTest {
             assertThat(in.readNBytes(event.length)).isEqualTo(event);
         }
         lambda.join(30_000);
-        assertThat(marks).containsExactly("start r1");
+        assertThat(marks).as("the runtime's wait is seen before Lambda answers it").containsExactly("next", "start r1");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -8,67 +8,80 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.Consumer;
+import io.firetap.wrapper.internal.HttpMessage;
 
 /**
- * The Runtime API, served to the child on a loopback port and forwarded to Lambda's real one.
+ * The Runtime API, served to the function's runtime on a loopback port and forwarded to Lambda's
+ * real one. The extension binds it before it registers (Lambda starts the runtime only after every
+ * extension has registered, so the port is there when the wrapper points the runtime at it) and
+ * serves it from then on.
  *
  * <p>Transparent: method, path, headers, body, trailers and status pass through unchanged (only
  * hop-by-hop headers are re-framed), and the long-poll {@code /next} simply waits upstream. Bodies
  * stream: a 6 MB response needs no room in the wrapper's heap, and a streamed response
  * ({@code Transfer-Encoding: chunked}) goes on chunk by chunk. A client's
  * {@code Expect: 100-continue} (curl sends it for large bodies) is answered by the proxy. Two moments are
- * observed: the answer to {@code invocation/next} names the request the child is about to run
+ * observed: the answer to {@code invocation/next} names the request the runtime is about to run
  * ({@link Hooks#invocationStarted}), and once a {@code /response} or {@code /error} post has gone
- * upstream, {@link Hooks#resultSent} drains the child's output and marks its end while Lambda takes
- * the post, before its answer goes back to the child. Each child connection gets its own
+ * upstream, {@link Hooks#resultSent} drains the runtime's output and marks its end while Lambda takes
+ * the post, before its answer goes back to the runtime. Each runtime connection gets its own
  * keep-alive upstream connection and thread; a runtime uses one or two.
  *
  * <p>Why after and not before the post: Lambda hands the response to the caller as soon as it has
  * it, and freezes the environment only once every extension has called {@code /next} again — which
  * the extension does only after the end mark. Marking the end after the post takes the drain off
- * the caller's wait without moving the freeze. The child is still waiting for the answer to its
+ * the caller's wait without moving the freeze. The runtime is still waiting for the answer to its
  * post, so what it wrote before the post is all in the pipe ahead of the drain's marker. Not later
  * than that (after Lambda's answer): that took a further 80 µs off the caller's wait but added
  * 0.5–1 ms to the hold that follows. An {@code init/error} is different: the runtime is about to
  * fail, so its output is drained first.
  */
-final class RuntimeProxy implements AutoCloseable {
+public final class RuntimeApiProxy implements AutoCloseable {
     private static final String PREFIX = "/2018-06-01/runtime/";
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
-    /** What the wrapper does at the two moments the proxy observes. */
-    interface Hooks {
+    /** What the extension does at the moments the proxy observes; called on the proxy's threads. */
+    public interface Hooks {
+        /**
+         * The runtime asked for its next invocation through the proxy: from now on its invocation
+         * ends are marked. Called before the request goes upstream, so before Lambda can answer it.
+         */
+        void nextRequested();
+
+        /** Lambda handed the runtime the invocation {@code requestId}. */
         void invocationStarted(String requestId);
 
         /**
-         * The child's result for {@code requestId} has gone upstream (or could not be sent); Lambda's
-         * answer has not gone back to the child yet.
+         * The runtime's result for {@code requestId} has gone upstream (or could not be sent); Lambda's
+         * answer has not gone back to the runtime yet.
          */
         void resultSent(String requestId);
 
-        /** The child is about to report an init error: called before it is forwarded. */
+        /** The runtime is about to report an init error: called before it is forwarded. */
         void beforeInitError();
     }
 
     private final ServerSocket server;
-    private final String upstreamHost;
-    private final int upstreamPort;
-    private final Hooks hooks;
+    private volatile String upstreamHost;
+    private volatile int upstreamPort;
+    private volatile Hooks hooks;
+    private volatile Consumer<String> warnings;
     private volatile boolean closed;
 
-    private RuntimeProxy(ServerSocket server, String upstream, Hooks hooks) {
+    private RuntimeApiProxy(ServerSocket server) {
         this.server = server;
-        int colon = upstream.lastIndexOf(':');
-        this.upstreamHost = colon < 0 ? upstream : upstream.substring(0, colon);
-        this.upstreamPort = colon < 0 ? 80 : Integer.parseInt(upstream.substring(colon + 1));
-        this.hooks = hooks;
     }
 
     /** Whether {@code upstream} is a {@code host[:port]} the proxy can forward to. */
-    static boolean forwardable(String upstream) {
+    public static boolean forwardable(String upstream) {
+        if (upstream == null || upstream.isBlank()) {
+            return false;
+        }
         int colon = upstream.lastIndexOf(':');
         if (colon < 0) {
-            return !upstream.isBlank();
+            return true;
         }
         try {
             int port = Integer.parseInt(upstream.substring(colon + 1));
@@ -79,64 +92,59 @@ final class RuntimeProxy implements AutoCloseable {
     }
 
     /**
-     * Binds a free loopback port and listens: the child's connections wait in the backlog until
-     * {@link #start} serves them, so the child can be spawned before the proxy is set up.
+     * Binds a free loopback port and listens: a free port cannot collide with another extension's
+     * proxy, and the runtime's connections wait in the backlog until {@link #start} serves them.
      */
-    static ServerSocket listen() throws IOException {
+    public static RuntimeApiProxy bind() throws IOException {
         ServerSocket server = new ServerSocket();
         try {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        } catch (IOException e) {
+            return new RuntimeApiProxy(server);
+        } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
-        return server;
     }
 
-    /** {@code 127.0.0.1:port}: the child's {@code AWS_LAMBDA_RUNTIME_API}. */
-    static String address(ServerSocket server) {
+    /** {@code 127.0.0.1:port}: the runtime's {@code AWS_LAMBDA_RUNTIME_API}. */
+    public String address() {
         return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
     }
 
-    /** Serves {@code server} (from {@link #listen}), forwarding to {@code upstream} ({@code host:port}). */
-    static RuntimeProxy start(ServerSocket server, String upstream, Hooks hooks) {
-        RuntimeProxy proxy = new RuntimeProxy(server, upstream, hooks);
-        Thread acceptor = new Thread(proxy.new Acceptor(), "firetap-runtime-proxy");
+    /**
+     * Serves the runtime's connections, forwarding to {@code upstream} ({@code host[:port]}, Lambda's
+     * {@code AWS_LAMBDA_RUNTIME_API}).
+     *
+     * @param warnings where failures of a call through the proxy are reported
+     */
+    public void start(String upstream, Hooks hooks, Consumer<String> warnings) {
+        if (!forwardable(upstream)) {
+            throw new IllegalArgumentException("AWS_LAMBDA_RUNTIME_API='" + upstream + "' is not host:port");
+        }
+        int colon = upstream.lastIndexOf(':');
+        this.upstreamHost = colon < 0 ? upstream : upstream.substring(0, colon);
+        this.upstreamPort = colon < 0 ? 80 : Integer.parseInt(upstream.substring(colon + 1));
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
+        this.warnings = Objects.requireNonNull(warnings, "warnings");
+        Thread acceptor = new Thread(new Acceptor(), "firetap-runtime-proxy");
         acceptor.setDaemon(true);
         acceptor.start();
-        return proxy;
     }
 
-    /** Listens on a free loopback port and forwards to {@code upstream} ({@code host:port}). */
-    static RuntimeProxy start(String upstream, Hooks hooks) throws IOException {
-        ServerSocket server = listen();
-        try {
-            return start(server, upstream, hooks);
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
-    }
-
-    /** {@code 127.0.0.1:port}: the child's {@code AWS_LAMBDA_RUNTIME_API}. */
-    String address() {
-        return address(server);
-    }
-
-    /** Accepts the child's connections, each served by a thread of its own (named classes: no lambda bootstrap). */
+    /** Accepts the runtime's connections, each served by a thread of its own (named classes: no lambda bootstrap). */
     private final class Acceptor implements Runnable {
         @Override
         public void run() {
             while (!closed) {
                 try {
-                    Socket child = server.accept();
-                    child.setTcpNoDelay(true);
-                    Thread t = new Thread(new Connection(child), "firetap-runtime-proxy-conn");
+                    Socket runtime = server.accept();
+                    runtime.setTcpNoDelay(true);
+                    Thread t = new Thread(new Connection(runtime), "firetap-runtime-proxy-conn");
                     t.setDaemon(true);
                     t.start();
                 } catch (IOException e) {
                     if (!closed) {
-                        Diagnostics.warn("the Runtime API proxy stopped accepting: " + e.getMessage());
+                        warnings.accept("the Runtime API proxy stopped accepting: " + e.getMessage());
                     }
                     return;
                 }
@@ -145,39 +153,42 @@ final class RuntimeProxy implements AutoCloseable {
     }
 
     private final class Connection implements Runnable {
-        private final Socket child;
+        private final Socket runtime;
 
-        Connection(Socket child) {
-            this.child = child;
+        Connection(Socket runtime) {
+            this.runtime = runtime;
         }
 
         @Override
         public void run() {
-            serve(child);
+            serve(runtime);
         }
     }
 
-    private void serve(Socket child) {
+    private void serve(Socket runtime) {
         Socket up = null;
-        try (child) {
-            HttpMessage.Input childIn = new HttpMessage.Input(child.getInputStream(), 16 * 1024);
-            OutputStream childOut = new BufferedOutputStream(child.getOutputStream(), 16 * 1024);
+        try (runtime) {
+            HttpMessage.Input runtimeIn = new HttpMessage.Input(runtime.getInputStream(), 16 * 1024);
+            OutputStream runtimeOut = new BufferedOutputStream(runtime.getOutputStream(), 16 * 1024);
             HttpMessage.Input upIn = null;
             OutputStream upOut = null;
             HttpMessage request;
-            while ((request = HttpMessage.readRequest(childIn)) != null) {
+            while ((request = HttpMessage.readRequest(runtimeIn)) != null) {
                 String[] parts = request.startLine.split(" ", 3);
                 String method = parts[0];
                 String path = parts.length > 1 ? parts[1] : "";
                 if (request.expectsContinue()) {
                     // answered here, so the body comes at once; the expectation is not passed on
-                    childOut.write(CONTINUE);
-                    childOut.flush();
+                    runtimeOut.write(CONTINUE);
+                    runtimeOut.flush();
                 }
                 // a small body is read whole, so the request can go again on a fresh connection;
                 // a large or chunked one streams through once
-                boolean again = request.buffer(childIn);
+                boolean again = request.buffer(runtimeIn);
                 String result = resultOf(method, path);
+                if (isNext(method, path)) {
+                    hooks.nextRequested();
+                }
                 if (result != null && result.isEmpty()) {
                     hooks.beforeInitError();
                 }
@@ -193,7 +204,7 @@ final class RuntimeProxy implements AutoCloseable {
                             upOut = new BufferedOutputStream(up.getOutputStream(), 16 * 1024);
                         }
                         try {
-                            request.writeTo(upOut, childIn, true);
+                            request.writeTo(upOut, runtimeIn, true);
                             if (!marked) {
                                 // once, even if a stale connection makes the post go out a second time
                                 marked = true;
@@ -217,7 +228,7 @@ final class RuntimeProxy implements AutoCloseable {
                 }
                 observeResponse(method, path, response);
                 boolean keepAlive = !request.wantsClose() && response.length != HttpMessage.UNTIL_CLOSE;
-                response.writeTo(childOut, upIn, keepAlive);
+                response.writeTo(runtimeOut, upIn, keepAlive);
                 if (response.wantsClose() || response.length == HttpMessage.UNTIL_CLOSE) {
                     closeQuietly(up);
                     up = null;
@@ -228,7 +239,7 @@ final class RuntimeProxy implements AutoCloseable {
             }
         } catch (IOException e) {
             if (!closed) {
-                Diagnostics.warn("a Runtime API call through the proxy failed: " + e.getMessage());
+                warnings.accept("a Runtime API call through the proxy failed: " + e.getMessage());
             }
         } finally {
             closeQuietly(up);
@@ -259,9 +270,12 @@ final class RuntimeProxy implements AutoCloseable {
         return null;
     }
 
+    private static boolean isNext(String method, String path) {
+        return method.equals("GET") && path.startsWith(PREFIX + "invocation/next");
+    }
+
     private void observeResponse(String method, String path, HttpMessage response) throws IOException {
-        if (method.equals("GET") && path.startsWith(PREFIX + "invocation/next")
-                && HttpMessage.status(response.startLine) == 200) {
+        if (isNext(method, path) && response.status() == 200) {
             String id = response.header("Lambda-Runtime-Aws-Request-Id");
             if (id != null) {
                 hooks.invocationStarted(id);
@@ -270,7 +284,7 @@ final class RuntimeProxy implements AutoCloseable {
     }
 
     /** Closes {@code c} if there is one, ignoring a failure to close. */
-    static void closeQuietly(java.io.Closeable c) {
+    private static void closeQuietly(java.io.Closeable c) {
         if (c != null) {
             try {
                 c.close();
@@ -280,6 +294,7 @@ final class RuntimeProxy implements AutoCloseable {
         }
     }
 
+    /** Stops accepting; calls in flight finish on their own threads. Idempotent. */
     @Override
     public void close() {
         closed = true;

@@ -1,4 +1,4 @@
-package io.firetap.wrapper;
+package io.firetap.wrapper.internal;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One HTTP/1.1 request or response passing through the proxy: its head is read whole, its body is
+ * firetap's one HTTP/1.1 codec, for the local Lambda APIs: the Runtime API proxy passes messages
+ * through it, and the extension's Extensions API client frames its calls with it. Internal, not
+ * for public use.
+ *
+ * <p>One HTTP/1.1 request or response: its head is read whole, its body is
  * either read whole (small bodies with a length, so a request can be sent again on a fresh
  * connection) or streamed from the input as it arrives — a 6 MB response or a streamed
  * ({@code Transfer-Encoding: chunked}) one never has to fit in the wrapper's small heap, and a
@@ -18,22 +22,24 @@ import java.util.Locale;
  * and the framing is written anew; every other header keeps its name, value and order, and the
  * trailers of a chunked body are passed on as trailers.
  */
-final class HttpMessage {
+public final class HttpMessage {
     /** {@link #length}: the body is chunked and is passed on chunked. */
-    static final long CHUNKED = -1;
+    public static final long CHUNKED = -1;
     /** {@link #length}: a response body that ends when the connection does. */
-    static final long UNTIL_CLOSE = -2;
+    public static final long UNTIL_CLOSE = -2;
     /** {@link #length}: a response that has no body by definition (to HEAD; 1xx, 204, 304). */
-    static final long NO_BODY = -3;
+    public static final long NO_BODY = -3;
     /** Bodies with a length up to this are read whole before they are forwarded; longer ones stream. */
-    static final int BUFFER_LIMIT = 256 * 1024;
+    public static final int BUFFER_LIMIT = 256 * 1024;
     private static final int MAX_LINE = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
 
-    final String startLine;
-    final List<String[]> headers;
+    /** The request or status line, without its line end. */
+    public final String startLine;
+    /** Name and value of each header, in the order they came. */
+    public final List<String[]> headers;
     /** The body's length in bytes, or {@link #CHUNKED}, {@link #UNTIL_CLOSE}, {@link #NO_BODY}. */
-    final long length;
+    public final long length;
     private byte[] body;
 
     private HttpMessage(String startLine, List<String[]> headers, long length) {
@@ -44,7 +50,7 @@ final class HttpMessage {
     }
 
     /** The first value of the header {@code name} (any case), or {@code null}. */
-    String header(String name) {
+    public String header(String name) {
         for (String[] h : headers) {
             if (h[0].equalsIgnoreCase(name)) {
                 return h[1];
@@ -54,7 +60,7 @@ final class HttpMessage {
     }
 
     /** Reads a request's head; {@code null} when the connection ends cleanly before one starts. */
-    static HttpMessage readRequest(Input in) throws IOException {
+    public static HttpMessage readRequest(Input in) throws IOException {
         String line = in.readLine(true);
         if (line == null) {
             return null;
@@ -69,9 +75,21 @@ final class HttpMessage {
      * responses before it are read and dropped: the proxy answers a client's
      * {@code Expect: 100-continue} itself and does not pass the expectation on.
      */
-    static HttpMessage readResponse(Input in, String method) throws IOException {
+    public static HttpMessage readResponse(Input in, String method) throws IOException {
+        HttpMessage response = readResponseOrNull(in, method);
+        if (response == null) {
+            throw new EOFException("connection closed before a response");
+        }
+        return response;
+    }
+
+    /** {@link #readResponse}, or {@code null} when the connection ended before the response's first byte. */
+    public static HttpMessage readResponseOrNull(Input in, String method) throws IOException {
         while (true) {
-            String line = in.readLine(false);
+            String line = in.readLine(true);
+            if (line == null) {
+                return null;
+            }
             int status = status(line);
             List<String[]> headers = readHeaders(in);
             if (status / 100 == 1 && status != 101) {
@@ -82,16 +100,141 @@ final class HttpMessage {
         }
     }
 
-    static int status(String statusLine) throws IOException {
+    /**
+     * One request, head and body, in one array (so it goes out in one write): a {@code Host} header,
+     * the given ones, and a {@code Content-Length} for any body and for every method but GET.
+     *
+     * @param headers name, value, name, value, …; a value with a line break is refused
+     */
+    public static byte[] request(String method, String path, String host, String[] headers, byte[] body) {
+        StringBuilder head = new StringBuilder(160);
+        head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            String value = headers[i + 1];
+            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("header " + headers[i] + " holds a line break");
+            }
+            head.append(headers[i]).append(": ").append(value).append("\r\n");
+        }
+        if (body != null || !method.equals("GET")) {
+            head.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n");
+        }
+        head.append("\r\n");
+        byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
+        if (body == null || body.length == 0) {
+            return h;
+        }
+        byte[] all = new byte[h.length + body.length];
+        System.arraycopy(h, 0, all, 0, h.length);
+        System.arraycopy(body, 0, all, h.length, body.length);
+        return all;
+    }
+
+    /** A response's status code. */
+    public int status() throws IOException {
+        return status(startLine);
+    }
+
+    /**
+     * Whether the connection may carry another exchange after this response: HTTP/1.1 unless it
+     * says {@code Connection: close}, HTTP/1.0 only with {@code keep-alive}; never after a body that
+     * ends with the connection.
+     */
+    public boolean keepAlive() {
+        if (length == UNTIL_CLOSE) {
+            return false;
+        }
+        String c = header("Connection");
+        String connection = c == null ? "" : c.toLowerCase(Locale.ROOT);
+        return startLine.startsWith("HTTP/1.1") ? !connection.contains("close") : connection.contains("keep-alive");
+    }
+
+    /**
+     * Reads the whole body from {@code in} (where the rest of this message comes from), chunked or
+     * not; the trailers of a chunked body are read and dropped.
+     *
+     * @throws IOException when the body is longer than {@code maxBytes}, or malformed
+     */
+    public byte[] readBody(Input in, int maxBytes) throws IOException {
+        if (body != null) {
+            return body;
+        }
+        if (length > maxBytes) {
+            throw new IOException("a body of " + length + " bytes is over the " + maxBytes + " byte limit");
+        }
+        if (length >= 0) {
+            byte[] b = in.readNBytes((int) length);
+            if (b.length != length) {
+                throw new EOFException("connection closed after " + b.length + " of " + length + " body bytes");
+            }
+            return b;
+        }
+        if (length == UNTIL_CLOSE) {
+            byte[] b = in.readNBytes(maxBytes + 1);
+            if (b.length > maxBytes) {
+                throw new IOException("a body over the " + maxBytes + " byte limit");
+            }
+            return b;
+        }
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(256);
+        long size;
+        while ((size = chunkSize(in)) > 0) {
+            if (all.size() + size > maxBytes) {
+                throw new IOException("a chunked body over the " + maxBytes + " byte limit");
+            }
+            byte[] chunk = in.readNBytes((int) size);
+            if (chunk.length != size) {
+                throw new EOFException("connection closed inside a chunk");
+            }
+            all.writeBytes(chunk);
+            if (!in.readLine(false).isEmpty()) {
+                throw new IOException("malformed chunk: no line end after its data");
+            }
+        }
+        while (!in.readLine(false).isEmpty()) {
+            // trailers: not needed by a whole-body reader
+        }
+        return all.toByteArray();
+    }
+
+    /** Reads a chunk-size line (extensions dropped). */
+    private static long chunkSize(Input in) throws IOException {
+        String sizeLine = in.readLine(false);
+        int semi = sizeLine.indexOf(';');
+        long size;
+        try {
+            size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+        } catch (NumberFormatException e) {
+            throw new IOException("bad chunk size", e);
+        }
+        if (size < 0) {
+            throw new IOException("bad chunk size");
+        }
+        return size;
+    }
+
+    /** The code in a status line. */
+    public static int status(String statusLine) throws IOException {
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-            throw new IOException("not an HTTP status line: " + statusLine);
+            throw new IOException("not an HTTP status line: " + printable(statusLine));
         }
         try {
             return Integer.parseInt(parts[1]);
         } catch (NumberFormatException e) {
-            throw new IOException("not an HTTP status line: " + statusLine, e);
+            throw new IOException("not an HTTP status line: " + printable(statusLine), e);
         }
+    }
+
+    /** At most 80 characters of {@code s}, control characters shown as {@code ?}: safe in a message. */
+    private static String printable(String s) {
+        String cut = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        StringBuilder b = new StringBuilder(cut.length());
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return b.toString();
     }
 
     private static List<String[]> readHeaders(Input in) throws IOException {
@@ -139,14 +282,14 @@ final class HttpMessage {
     }
 
     /** Whether the sender waits for {@code 100 Continue} before it sends the body. */
-    boolean expectsContinue() {
+    public boolean expectsContinue() {
         String expect = header("Expect");
         return expect != null && expect.toLowerCase(Locale.ROOT).contains("100-continue")
                 && (length > 0 || length == CHUNKED);
     }
 
     /** Reads the body whole if it has a length of at most {@link #BUFFER_LIMIT}; {@code true} if it is in memory then. */
-    boolean buffer(Input in) throws IOException {
+    public boolean buffer(Input in) throws IOException {
         if (body == null && length > 0 && length <= BUFFER_LIMIT) {
             byte[] b = in.readNBytes((int) length);
             if (b.length != length) {
@@ -163,7 +306,7 @@ final class HttpMessage {
      * arrived, so a streamed body is passed on as it comes. With {@code keepAlive} false, or a body
      * that ends with the connection, the head says {@code Connection: close}.
      */
-    void writeTo(OutputStream out, Input in, boolean keepAlive) throws IOException {
+    public void writeTo(OutputStream out, Input in, boolean keepAlive) throws IOException {
         StringBuilder head = new StringBuilder(256).append(startLine).append("\r\n");
         for (String[] h : headers) {
             if (!dropped(h[0])) {
@@ -194,21 +337,8 @@ final class HttpMessage {
 
     /** Passes a chunked body on chunk by chunk (extensions dropped), then its trailers. */
     private static void copyChunked(Input in, OutputStream out) throws IOException {
-        while (true) {
-            String sizeLine = in.readLine(false);
-            int semi = sizeLine.indexOf(';');
-            long size;
-            try {
-                size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("bad chunk size", e);
-            }
-            if (size < 0) {
-                throw new IOException("bad chunk size");
-            }
-            if (size == 0) {
-                break;
-            }
+        long size;
+        while ((size = chunkSize(in)) > 0) {
             out.write(Long.toHexString(size).getBytes(StandardCharsets.ISO_8859_1));
             out.write(CRLF);
             in.copyTo(out, size);
@@ -242,7 +372,7 @@ final class HttpMessage {
     }
 
     /** {@code Connection: close} was asked for. */
-    boolean wantsClose() {
+    public boolean wantsClose() {
         String c = header("Connection");
         return c != null && c.toLowerCase(Locale.ROOT).contains("close");
     }
@@ -251,13 +381,13 @@ final class HttpMessage {
      * A buffered input for one connection, read by one thread: unlike {@link java.io.BufferedInputStream}
      * no lock per byte, and a message head's lines are found by scanning the buffer, not byte by byte.
      */
-    static final class Input extends InputStream {
+    public static final class Input extends InputStream {
         private final InputStream in;
         private final byte[] buf;
         private int pos;
         private int limit;
 
-        Input(InputStream in, int size) {
+        public Input(InputStream in, int size) {
             this.in = in;
             this.buf = new byte[size];
         }
@@ -311,7 +441,7 @@ final class HttpMessage {
          * Copies {@code n} bytes to {@code out} as they arrive, flushing {@code out} before every wait
          * for more; {@link Long#MAX_VALUE} copies to the end of the input.
          */
-        void copyTo(OutputStream out, long n) throws IOException {
+        public void copyTo(OutputStream out, long n) throws IOException {
             long left = n;
             while (left > 0) {
                 if (pos == limit) {
@@ -331,14 +461,14 @@ final class HttpMessage {
         }
 
         /** Flushes {@code out} when nothing more of the input is buffered (the next read would wait). */
-        void flushIfIdle(OutputStream out) throws IOException {
+        public void flushIfIdle(OutputStream out) throws IOException {
             if (pos == limit) {
                 out.flush();
             }
         }
 
         /** A line without its {@code \r\n} (ISO-8859-1); {@code null} at a clean end when {@code eofAllowed}. */
-        String readLine(boolean eofAllowed) throws IOException {
+        public String readLine(boolean eofAllowed) throws IOException {
             StringBuilder longer = null;
             while (true) {
                 for (int i = pos; i < limit; i++) {
