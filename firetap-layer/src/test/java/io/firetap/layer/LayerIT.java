@@ -39,15 +39,15 @@ class LayerIT {
     }
 
     @Test
-    void theZipHoldsAnExecutableLauncherTheExtensionWithBothSinksAndTheWrapperAlone() throws IOException {
+    void theZipHoldsAnExecutableLauncherAndTheExtensionWithBothSinks() throws IOException {
         Map<String, Integer> modes = LayerZip.unixModes(ZIP);
 
         assertThat(modes.get("extensions/firetap") & 0777).isEqualTo(0755);
         assertThat(modes.keySet()).anyMatch(n -> n.matches("firetap/lib/firetap-extension-.*\\.jar"))
                 .anyMatch(n -> n.matches("firetap/lib/firetap-sink-firehose-.*\\.jar"))
                 .anyMatch(n -> n.matches("firetap/lib/firetap-sink-kinesis-.*\\.jar"))
-                .contains("firetap/wrapper/firetap-wrapper.jar")
-                .noneMatch(n -> n.startsWith("firetap/lib/firetap-wrapper"))
+                .anyMatch(n -> n.matches("firetap/lib/firetap-wrapper-.*\\.jar"))
+                .noneMatch(n -> n.startsWith("firetap/wrapper/"))
                 .noneMatch(n -> n.contains("apache-client") || n.contains("apache5-client"));
     }
 
@@ -63,6 +63,10 @@ class LayerIT {
                 for (int i = 0; i < 3; i++) {
                     assertThat(lambda.invoke("{\"lines\":100}").status()).isEqualTo(Invocation.Status.SUCCESS);
                 }
+                // the sh wrapper exec'd the handler: the runtime's process is the handler, with no firetap JVM in its tree
+                long runtime = lambda.pid("runtime");
+                assertThat(commandLine(runtime)).contains(SampleFunction.class.getName()).doesNotContain("io.firetap.wrapper");
+                assertThat(children(runtime)).isEmpty();
                 end = lambda.shutdown();
             }
             assertThat(whileFrozen).containsEntry(1, 100L).containsEntry(2, 200L).containsEntry(3, 300L);
@@ -73,7 +77,7 @@ class LayerIT {
 
     @Test
     void sixMebibyteResponsesAndOnesPostedWithExpect100ContinueReachLambdaWholeThroughTheWrapper() throws Exception {
-        // the wrapper's JVM has a 16 MiB heap: the proxy must stream a 6 MB response, not hold it
+        // the proxy runs in the extension's JVM, whose heap is 48 MiB: it must stream a 6 MB response, not hold it
         int sixMiB = 6 * 1024 * 1024;
         try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").start();
              LambdaEmulator lambda = wrapped(LargeResponseFunction.class, aws).build().start()) {
@@ -85,7 +89,7 @@ class LayerIT {
                 assertThat(invocation.body()).as(event).isEqualTo(LargeResponseFunction.body(size));
             }
             ShutdownReport end = lambda.shutdown();
-            assertThat(end.process("runtime").killed()).as("the wrapper lived to the end").isFalse();
+            assertThat(end.process("runtime").killed()).as("the runtime lived to the end").isFalse();
         }
     }
 
@@ -104,17 +108,19 @@ class LayerIT {
     }
 
     @Test
-    void theExtensionsJavaOptionsNeverReachTheWrapperWhichStartsTheHandlerWhateverTheySay() throws Exception {
-        Path handler = script(dir.resolve("hello"), "echo \"still wrapped: $FIRETAP_WRAPPED\"\n");
+    void theWrapperStartsNoJvmWhateverTheJavaOptionsSayAndRunsTheHandlerUnwrappedWithoutAnExtension() throws Exception {
+        Path handler = script(dir.resolve("hello"), "echo \"pid $$ wrapped: ${FIRETAP_WRAPPED:-no}\"\n");
 
-        // -Xms above the wrapper's -Xmx, and an option no JVM knows: either would stop the wrapper's JVM
+        // an option no JVM knows: it would stop a JVM, and the wrapper must not start one
         Result result = launch(layer.resolve("extensions/firetap"),
-                Map.of("_HANDLER", handler.toString(), "FIRETAP_JAVA_OPTS", "-Xms48m -XX:+NoSuchFiretapOption"));
+                Map.of("_HANDLER", handler.toString(), "FIRETAP_JAVA_OPTS", "-XX:+NoSuchFiretapOption"), true);
         Result extension = launch(layer.resolve("extensions/firetap"),
                 Map.of("FIRETAP_MODE", "extension", "FIRETAP_JAVA_OPTS", "-XX:+NoSuchFiretapOption"));
 
         assertThat(result.status).isZero();
-        assertThat(result.stdout).isEqualTo("still wrapped: 1\n");
+        assertThat(result.stdout).as("no extension is running: the handler runs as it is").endsWith(" wrapped: no\n");
+        assertThat(result.stderr.lines()).hasSize(1).first(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("firetap: the firetap extension is not running");
         assertThat(extension.status).isNotZero();
         assertThat(extension.stderr).contains("NoSuchFiretapOption");
     }
@@ -141,20 +147,19 @@ class LayerIT {
 
     @Test
     void javaIsLookedForInTheLayerFirstThenJavaHomeThenPath() throws Exception {
-        Path handler = script(dir.resolve("hello"), "echo unused\n");
         Path home = dir.resolve("home");
         script(home.resolve("bin/java"), "echo from JAVA_HOME\n");
         Path bin = dir.resolve("bin");
         script(bin.resolve("java"), "echo from PATH\n");
         String path = bin + ":/usr/bin:/bin";
 
-        Result onPath = launch(layer.resolve("extensions/firetap"), Map.of("_HANDLER", handler.toString(), "PATH", path),
+        Result onPath = launch(layer.resolve("extensions/firetap"), Map.of("FIRETAP_MODE", "extension", "PATH", path),
                 true);
         Result fromHome = launch(layer.resolve("extensions/firetap"),
-                Map.of("_HANDLER", handler.toString(), "PATH", path, "JAVA_HOME", home.toString()), true);
+                Map.of("FIRETAP_MODE", "extension", "PATH", path, "JAVA_HOME", home.toString()), true);
         script(layer.resolve("firetap/jre/bin/java"), "echo from the layer\n");
         Result bundled = launch(layer.resolve("extensions/firetap"),
-                Map.of("_HANDLER", handler.toString(), "PATH", path, "JAVA_HOME", home.toString()), true);
+                Map.of("FIRETAP_MODE", "extension", "PATH", path, "JAVA_HOME", home.toString()), true);
 
         assertThat(onPath.stdout).isEqualTo("from PATH\n");
         assertThat(fromHome.stdout).isEqualTo("from JAVA_HOME\n");
@@ -182,6 +187,24 @@ class LayerIT {
 
     // ---------------------------------------------------------------- helpers
 
+    private static String commandLine(long pid) throws IOException {
+        return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+    }
+
+    /** The pids of the process's children, from every thread's {@code children} list. */
+    private static List<String> children(long pid) throws IOException {
+        List<String> all = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                String list = Files.readString(task.resolve("children")).trim();
+                if (!list.isEmpty()) {
+                    all.addAll(List.of(list.split("\\s+")));
+                }
+            }
+        }
+        return all;
+    }
+
     /**
      * The layer's extension, and its wrapper as the runtime ({@code task/bootstrap}) running
      * {@code function}'s {@code main} as the handler.
@@ -198,6 +221,7 @@ class LayerIT {
                 .runtime(List.of(task.resolve("bootstrap").toString()))
                 .env("FIRETAP_STREAM_NAME", "logs")
                 .env("FIRETAP_SOCKET_PATH", dir.resolve("firetap.sock").toString())
+                .env("FIRETAP_INTAKE_PATH", dir.resolve("firetap.fifo").toString())
                 .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
                 .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
                 .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
@@ -225,6 +249,7 @@ class LayerIT {
             values.put("JAVA_HOME", System.getProperty("java.home"));
         }
         values.put("FIRETAP_SOCKET_PATH", dir.resolve("nobody.sock").toString());
+        values.put("FIRETAP_INTAKE_PATH", dir.resolve("nobody.fifo").toString());
         values.putAll(env);
         environment.putAll(values);
         Path out = Files.createTempFile(dir, "out", ".txt");

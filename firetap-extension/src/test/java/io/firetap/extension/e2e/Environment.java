@@ -36,11 +36,23 @@ final class Environment {
         }
         Files.setPosixFilePermissions(bootstrap, PosixFilePermissions.fromString("rwxr-xr-x"));
         script(dir.resolve("task/bytes"), java(BytesFunction.class.getName()));
+        script(dir.resolve("task/threads"), java(ThreadsFunction.class.getName()));
     }
 
     /** An emulator with the wrapper as runtime ({@code bootstrap}) and the sample function as handler. */
     static LambdaEmulator.Builder withWrapper(Path dir, AwsEndpoint aws) {
         return base(dir, aws).runtime(List.of(dir.resolve("task/bootstrap").toString())).handler("handler");
+    }
+
+    /**
+     * An emulator in exec-wrapper mode: the runtime's command line is the launcher followed by a JVM
+     * running AWS's Java runtime interface client with {@code handler} (as {@code AWS_LAMBDA_EXEC_WRAPPER}
+     * makes Lambda's Java runtimes do).
+     */
+    static LambdaEmulator.Builder withJavaRuntimeClient(Path dir, AwsEndpoint aws, String handler) {
+        return base(dir, aws).handler(handler).runtime(List.of(dir.resolve("task/bootstrap").toString(), JAVA,
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", CLASSPATH,
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
     }
 
     /** Writes {@code body} as an executable POSIX sh script. */
