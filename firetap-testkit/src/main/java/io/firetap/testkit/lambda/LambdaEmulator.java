@@ -97,6 +97,8 @@ public final class LambdaEmulator implements AutoCloseable {
     private PendingInvocation current;
     private PendingInvocation forRuntime;
     private long runtimeNextCalls;
+    private long runtimeStartedNanos;
+    private long runtimeFirstNextNanos;
     private boolean started;
     private boolean frozen;
     private boolean shutDown;
@@ -171,6 +173,7 @@ public final class LambdaEmulator implements AutoCloseable {
         awaitInit(deadline, "every extension to register", () -> extensionsByName.values().stream().allMatch(e -> e.id != null));
         if (config.runtimeCommand != null) {
             runtimeStartedAt = java.time.Instant.now();
+            runtimeStartedNanos = System.nanoTime();
             ManagedProcess process = ManagedProcess.start("runtime", config.runtimeCommand, environment(true),
                     config.taskRoot, (stream, line) -> captured("runtime", stream, line));
             lock.lock();
@@ -573,6 +576,19 @@ public final class LambdaEmulator implements AutoCloseable {
         lock.lock();
         try {
             return runtimeStartedAt;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * From starting the runtime's process to its first {@code /runtime/invocation/next} reaching the
+     * Runtime API (through whatever wrapper or proxy it runs behind), or {@code null} before that.
+     */
+    public Duration runtimeToFirstNext() {
+        lock.lock();
+        try {
+            return runtimeNextCalls == 0 ? null : Duration.ofNanos(runtimeFirstNextNanos - runtimeStartedNanos);
         } finally {
             lock.unlock();
         }
@@ -994,7 +1010,9 @@ public final class LambdaEmulator implements AutoCloseable {
         PendingInvocation p;
         lock.lock();
         try {
-            runtimeNextCalls++;
+            if (runtimeNextCalls++ == 0) {
+                runtimeFirstNextNanos = System.nanoTime();
+            }
             changed.signalAll();
             while (forRuntime == null) {
                 if (shutDown) {

@@ -30,12 +30,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
  * The end-to-end benchmark behind {@code bench/run}: the built layer (real launcher, extension and
- * wrapper) under the testkit's Lambda emulator, shipping through the real Firehose SDK client to
+ * sh wrapper) under the testkit's Lambda emulator, shipping through the real Firehose SDK client to
  * the fake Firehose on loopback. Writes {@code <out>/<date>.md}, {@code .json} and {@code .svg}.
  */
 public final class EndToEndBench {
@@ -70,7 +69,6 @@ public final class EndToEndBench {
                 + System.getProperty("java.class.path") + "' " + FloodFunction.class.getName();
         script(task.resolve("bootstrap"), "exec '" + layer.resolve("extensions/firetap") + "'\n");
         script(task.resolve("flood"), function + "\n");
-        script(task.resolve("timed"), "date +%s%N > '" + work.resolve("child-started") + "'\n" + function + "\n");
     }
 
     public static void main(String[] args) throws Exception {
@@ -122,7 +120,7 @@ public final class EndToEndBench {
             results.put("coldStart", coldStarts());
         }
         if (selected("proxy")) {
-            log("wrapper: Runtime API proxy overhead");
+            log("wrapper: the Runtime API proxy's and the intake's cost per invocation");
             results.put("proxy", proxyOverhead());
         }
         if (selected("sinks")) {
@@ -189,7 +187,7 @@ public final class EndToEndBench {
             @SuppressWarnings("unchecked")
             Map<String, Object> rss = (Map<String, Object>) results.computeIfAbsent("peakRss", k -> new LinkedHashMap<>());
             rss.put("extensionMiB", peakRssMiB(lambda.pid("firetap")));
-            rss.put("wrapperMiB", peakRssMiB(lambda.pid("runtime")));
+            rss.put("runtimeMiB", peakRssMiB(lambda.pid("runtime")));
             log("  peak RSS: " + rss);
             lambda.shutdown();
         }
@@ -197,8 +195,9 @@ public final class EndToEndBench {
     }
 
     /**
-     * Peak RSS of a fresh extension and wrapper after 20 invocations of 10 lines, then while the
-     * function writes 100 B lines at 100,000 lines/s.
+     * Peak RSS of a fresh extension (firetap's one process in the sandbox) and, for reference, of the
+     * function's runtime (the handler itself: the sh wrapper exec'd it), after 20 invocations of 10
+     * lines, then while the function writes 100 B lines at 100,000 lines/s.
      */
     @SuppressWarnings("unchecked")
     private void memoryAtRate() throws Exception {
@@ -212,7 +211,7 @@ public final class EndToEndBench {
                 lambda.invoke("{\"lines\":10,\"size\":100}");
             }
             double extensionLight = peakRssMiB(lambda.pid("firetap"));
-            double wrapperLight = peakRssMiB(lambda.pid("runtime"));
+            double runtimeLight = peakRssMiB(lambda.pid("runtime"));
             long before = stream.lineCount();
             Invocation inv = lambda.invoke("{\"lines\":" + (rate * seconds) + ",\"size\":100,\"rate\":" + rate + "}");
             if (inv.status() != Invocation.Status.SUCCESS) {
@@ -222,9 +221,9 @@ public final class EndToEndBench {
             // a machine too busy to sustain the rate shows here (the buffer overflowed) rather than failing the run
             rss.put("deliveredAt100k", (double) (stream.lineCount() - before) / ((long) rate * seconds));
             rss.put("extensionLightMiB", extensionLight);
-            rss.put("wrapperLightMiB", wrapperLight);
+            rss.put("runtimeLightMiB", runtimeLight);
             rss.put("extensionAt100kMiB", peakRssMiB(lambda.pid("firetap")));
-            rss.put("wrapperAt100kMiB", peakRssMiB(lambda.pid("runtime")));
+            rss.put("runtimeAt100kMiB", peakRssMiB(lambda.pid("runtime")));
             log("  peak RSS at " + rate + " lines/s for " + seconds + " s: " + rss);
             lambda.shutdown();
         }
@@ -357,88 +356,103 @@ public final class EndToEndBench {
     }
 
     /**
-     * The time the handler wrote on its first line: the extension's first {@code /next} may come
-     * before the handler has run it, or while the file exists and is still empty.
+     * Five cold starts of each environment, wrapped (bootstrap = the layer's launcher, which execs the
+     * handler) and direct (the handler itself as bootstrap), alternating: the extension's start, and
+     * the runtime's start to its first {@code /next}, whose paired difference is what the wrapper adds.
      */
-    private static long childStarted(Path file) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            String text = Files.exists(file) ? Files.readString(file) : "";
-            if (text.endsWith("\n")) {
-                return Long.parseLong(text.trim());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the handler did not write its start time to " + file + " within 30 s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-        }
-    }
-
     private Map<String, Object> coldStarts() throws Exception {
         List<Double> register = new ArrayList<>();
         List<Double> ready = new ArrayList<>();
-        List<Double> spawn = new ArrayList<>();
+        List<Double> wrapped = new ArrayList<>();
+        List<Double> direct = new ArrayList<>();
+        List<Double> added = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Files.deleteIfExists(work.resolve("child-started"));
+            double w;
             try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
-                 LambdaEmulator lambda = environment(aws, "timed", Map.of()).build().start()) {
+                 LambdaEmulator lambda = environment(aws, "flood", Map.of()).build().start()) {
                 LambdaEmulator.ExtensionStart start = lambda.extensionStart("firetap");
                 register.add(start.toRegister().toNanos() / 1e6);
                 ready.add(start.toFirstNext().toNanos() / 1e6);
-                long childNanos = childStarted(work.resolve("child-started"));
-                Instant runtime = lambda.runtimeStartedAt();
-                long runtimeNanos = runtime.getEpochSecond() * 1_000_000_000L + runtime.getNano();
-                spawn.add((childNanos - runtimeNanos) / 1e6);
+                w = lambda.runtimeToFirstNext().toNanos() / 1e6;
+                lambda.shutdown();
+            }
+            try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
+                 LambdaEmulator lambda = environment(aws, "flood", Map.of())
+                         .runtime(List.of(task.resolve("flood").toString())).build().start()) {
+                double d = lambda.runtimeToFirstNext().toNanos() / 1e6;
+                wrapped.add(w);
+                direct.add(d);
+                added.add(w - d);
                 lambda.shutdown();
             }
         }
         Map<String, Object> cold = new LinkedHashMap<>();
         cold.put("extensionToRegisterMs", stats(register));
         cold.put("extensionToFirstNextMs", stats(ready));
-        cold.put("wrapperToChildSpawnedMs", stats(spawn));
+        cold.put("runtimeToFirstNextWrappedMs", stats(wrapped));
+        cold.put("runtimeToFirstNextDirectMs", stats(direct));
+        cold.put("wrapperAddsMs", stats(added));
         log("  " + cold);
         return cold;
     }
 
     /**
      * The wrapper's cost per invocation: the runtime time of an invocation that writes nothing,
-     * through the wrapper (proxy, drain marker, END frame) minus the same function run directly.
+     * through the wrapper (the extension's Runtime API proxy and the intake's drain marker) minus the
+     * same function run directly — first with nothing else going on, then while the extension ships
+     * 100,000 lines/s written to its socket by another process.
      */
     private Map<String, Object> proxyOverhead() throws Exception {
         // Both environments at once, invoked in turn (the idle one is frozen meanwhile), so the two
         // series share whatever the machine is doing; the overhead is the median of the pairwise
-        // differences. The warm-up is long enough for the C1 compiler to have compiled the wrapper's
+        // differences. The warm-up is long enough for the C1 compiler to have compiled the proxy's
         // and the function's per-invocation code (a method compiles after ~200 calls).
         try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
              LambdaEmulator direct = environment(aws, "flood", Map.of())
                      .runtime(List.of(task.resolve("flood").toString()))
                      .env("FIRETAP_SOCKET_PATH", work.resolve("direct.sock").toString())
+                     .env("FIRETAP_INTAKE_PATH", work.resolve("direct.fifo").toString())
                      .build().start();
              LambdaEmulator wrapped = environment(aws, "flood", Map.of()).build().start()) {
             for (int i = 0; i < 300; i++) {
                 direct.invoke("{\"lines\":0}");
                 wrapped.invoke("{\"lines\":0}");
             }
-            List<Double> directMicros = new ArrayList<>();
-            List<Double> wrappedMicros = new ArrayList<>();
-            List<Double> differences = new ArrayList<>();
-            for (int i = 0; i < holdInvocations; i++) {
-                double d = direct.invoke("{\"lines\":0}").runtimeTime().toNanos() / 1e3;
-                double w = wrapped.invoke("{\"lines\":0}").runtimeTime().toNanos() / 1e3;
-                directMicros.add(d);
-                wrappedMicros.add(w);
-                differences.add(w - d);
+            Map<String, Object> proxy = new LinkedHashMap<>();
+            proxy.put("idle", pairedRuntimes(direct, wrapped));
+            log("  idle: " + proxy.get("idle"));
+            try (SocketLoad load = SocketLoad.start(work.resolve("firetap.sock"), 100_000)) {
+                Map<String, Object> loaded = pairedRuntimes(direct, wrapped);
+                loaded.put("linesPerSecondOffered", 100_000);
+                loaded.put("linesPerSecondWritten", load.linesPerSecond());
+                proxy.put("at100k", loaded);
             }
+            log("  at 100,000 lines/s: " + proxy.get("at100k"));
             direct.shutdown();
             wrapped.shutdown();
-            Map<String, Object> proxy = new LinkedHashMap<>();
-            proxy.put("directRuntimeMicros", median(directMicros));
-            proxy.put("wrappedRuntimeMicros", median(wrappedMicros));
-            proxy.put("overheadMicros", median(differences));
-            proxy.put("pairs", holdInvocations);
-            log("  " + proxy);
             return proxy;
         }
+    }
+
+    private Map<String, Object> pairedRuntimes(LambdaEmulator direct, LambdaEmulator wrapped) {
+        List<Double> directMicros = new ArrayList<>();
+        List<Double> wrappedMicros = new ArrayList<>();
+        long[] differences = new long[holdInvocations];
+        for (int i = 0; i < holdInvocations; i++) {
+            long d = direct.invoke("{\"lines\":0}").runtimeTime().toNanos();
+            long w = wrapped.invoke("{\"lines\":0}").runtimeTime().toNanos();
+            directMicros.add(d / 1e3);
+            wrappedMicros.add(w / 1e3);
+            differences[i] = w - d;
+        }
+        Arrays.sort(differences);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("directRuntimeMicros", median(directMicros));
+        row.put("wrappedRuntimeMicros", median(wrappedMicros));
+        row.put("overheadP50Micros", rank(differences, 0.50) / 1e3);
+        row.put("overheadP99Micros", rank(differences, 0.99) / 1e3);
+        row.put("pairs", holdInvocations);
+        return row;
     }
 
     /**
@@ -484,6 +498,7 @@ public final class EndToEndBench {
                 .env("JAVA_HOME", System.getProperty("java.home"))
                 .env("FIRETAP_STREAM_NAME", STREAM)
                 .env("FIRETAP_SOCKET_PATH", work.resolve("firetap.sock").toString())
+                .env("FIRETAP_INTAKE_PATH", work.resolve("firetap.fifo").toString())
                 .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
                 .env("AWS_ACCESS_KEY_ID", "bench")
                 .env("AWS_SECRET_ACCESS_KEY", "bench")
@@ -493,7 +508,8 @@ public final class EndToEndBench {
         }
         // FIRETAP_* variables set for the bench reach the function (to compare settings)
         System.getenv().forEach((name, value) -> {
-            if (name.startsWith("FIRETAP_") && !name.equals("FIRETAP_SOCKET_PATH") && !extra.containsKey(name)) {
+            if (name.startsWith("FIRETAP_") && !name.equals("FIRETAP_SOCKET_PATH") && !name.equals("FIRETAP_INTAKE_PATH")
+                    && !extra.containsKey(name)) {
                 b.env(name, value);
             }
         });
