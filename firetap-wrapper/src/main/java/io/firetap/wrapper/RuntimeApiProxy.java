@@ -167,6 +167,7 @@ public final class RuntimeApiProxy implements AutoCloseable {
 
     private void serve(Socket runtime) {
         Socket up = null;
+        boolean waitingForNext = false;
         try (runtime) {
             HttpMessage.Input runtimeIn = new HttpMessage.Input(runtime.getInputStream(), 16 * 1024);
             OutputStream runtimeOut = new BufferedOutputStream(runtime.getOutputStream(), 16 * 1024);
@@ -177,6 +178,7 @@ public final class RuntimeApiProxy implements AutoCloseable {
                 String[] parts = request.startLine.split(" ", 3);
                 String method = parts[0];
                 String path = parts.length > 1 ? parts[1] : "";
+                waitingForNext = isNext(method, path);
                 if (request.expectsContinue()) {
                     // answered here, so the body comes at once; the expectation is not passed on
                     runtimeOut.write(CONTINUE);
@@ -236,9 +238,12 @@ public final class RuntimeApiProxy implements AutoCloseable {
                 if (!keepAlive) {
                     return;
                 }
+                waitingForNext = false;
             }
         } catch (IOException e) {
-            if (!closed) {
+            // a /next that Lambda ends by closing the connection is the environment shutting down:
+            // the runtime sees its connection close as it would without the proxy, nothing to report
+            if (!closed && !waitingForNext) {
                 warnings.accept("a Runtime API call through the proxy failed: " + e.getMessage());
             }
         } finally {

@@ -96,13 +96,14 @@ public final class LocalRun {
                     .env("JAVA_HOME", System.getProperty("java.home"))
                     .env("FIRETAP_STREAM_NAME", STREAM)
                     .env("FIRETAP_SOCKET_PATH", work.resolve("firetap.sock").toString())
+                    .env("FIRETAP_INTAKE_PATH", work.resolve("firetap.fifo").toString())
                     .env("AWS_ENDPOINT_URL_FIREHOSE", firehose.endpointUri().toString())
                     .env("AWS_ACCESS_KEY_ID", "local")
                     .env("AWS_SECRET_ACCESS_KEY", "local")
                     .onFrozen(invocation -> deliveredWhileFrozen[invocation.number()] = stream.lineCount());
             // FIRETAP_* variables set for the local run reach the function, as they would on Lambda
             System.getenv().forEach((name, value) -> {
-                if (name.startsWith("FIRETAP_") && !name.equals("FIRETAP_SOCKET_PATH")) {
+                if (name.startsWith("FIRETAP_") && !name.equals("FIRETAP_SOCKET_PATH") && !name.equals("FIRETAP_INTAKE_PATH")) {
                     builder.env(name, value);
                 }
             });
