@@ -64,6 +64,8 @@ public final class Lane implements Runnable {
         this.intervalNanos = config.flushInterval().toNanos();
         this.sendTimeoutNanos = config.sendTimeout().toNanos();
         this.losses = losses;
+        // a batch is full at the call's byte limit (packed lines fill records up to it) or, one line per
+        // record, at its record limit; only then does a batch leave before its interval
         buffer.setLaneThresholds(index, limits.maxBytesPerCall(),
                 config.packing() ? Long.MAX_VALUE : limits.maxRecordsPerCall());
         this.thread = new Thread(this, "firetap-" + sink.name());

@@ -19,6 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Memory is counted as line length plus {@link PipelineConfig#LINE_OVERHEAD_BYTES}. A single
  * line larger than the whole bound is still taken when the buffer is empty, so no line is refused
  * for its size alone.
+ *
+ * <p>A lane's lines become due — it takes them and sends a batch — when the oldest unread one has
+ * waited the flush interval, when they fill a batch (counted in line bytes, as the batch counts
+ * them, not in memory), when the buffer is half full or a writer waits for space, or when a flush
+ * asks for them. Nothing else starts a send, so under light traffic a lane makes at most one call
+ * per flush interval.
  */
 public final class RecordBuffer {
     private static final int INITIAL_SLOTS = 1024;
@@ -42,9 +48,12 @@ public final class RecordBuffer {
     private long tail;
     private long usedBytes;
     private long appendedBytes;
+    /** Line bytes plus one newline each: what a batch of raw packed lines would carry. */
+    private long appendedLineBytes;
 
     private final long[] read;
     private final long[] readBytes;
+    private final long[] readLineBytes;
     private final long[] settled;
     private final long[] pendingSinceNanos;
     private final long[] wakeBytes;
@@ -73,6 +82,7 @@ public final class RecordBuffer {
         this.lanes = lanes;
         this.read = new long[lanes];
         this.readBytes = new long[lanes];
+        this.readLineBytes = new long[lanes];
         this.settled = new long[lanes];
         this.pendingSinceNanos = new long[lanes];
         this.wakeBytes = new long[lanes];
@@ -81,7 +91,10 @@ public final class RecordBuffer {
         java.util.Arrays.fill(wakeCount, Long.MAX_VALUE);
     }
 
-    /** Sets how much unread data makes a lane's batch full, so the lane leaves without waiting for its interval. */
+    /**
+     * Sets how much unread data makes a lane's batch full, so the lane leaves without waiting for its
+     * interval: {@code bytes} of lines (each counted with its newline), or {@code count} lines.
+     */
     public void setLaneThresholds(int lane, long bytes, long count) {
         lock.lock();
         try {
@@ -94,6 +107,10 @@ public final class RecordBuffer {
 
     private static long cost(LogRecord r) {
         return (long) r.length() + PipelineConfig.LINE_OVERHEAD_BYTES;
+    }
+
+    private static long lineBytes(LogRecord r) {
+        return (long) r.length() + 1;
     }
 
     /**
@@ -175,6 +192,7 @@ public final class RecordBuffer {
         tail++;
         usedBytes += c;
         appendedBytes += c;
+        appendedLineBytes += lineBytes(r);
         accepted++;
     }
 
@@ -204,12 +222,18 @@ public final class RecordBuffer {
 
     private boolean anyLaneDueBySize() {
         for (int i = 0; i < lanes; i++) {
-            long unreadBytes = appendedBytes - readBytes[i];
-            if (tail - read[i] >= wakeCount[i] || unreadBytes >= wakeBytes[i] || unreadBytes * 2 >= capacityBytes) {
+            if (dueBySize(i)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** A full batch is waiting, or the lane holds half the buffer's memory unread. */
+    private boolean dueBySize(int lane) {
+        return tail - read[lane] >= wakeCount[lane]
+                || appendedLineBytes - readLineBytes[lane] >= wakeBytes[lane]
+                || (appendedBytes - readBytes[lane]) * 2 >= capacityBytes;
     }
 
     /**
@@ -229,9 +253,7 @@ public final class RecordBuffer {
                     long waited = System.nanoTime() - pendingSinceNanos[lane];
                     boolean due = closed || stopping
                             || flushTarget > read[lane]
-                            || unread >= wakeCount[lane]
-                            || appendedBytes - readBytes[lane] >= wakeBytes[lane]
-                            || (appendedBytes - readBytes[lane]) * 2 >= capacityBytes
+                            || dueBySize(lane)
                             || writersWaiting > 0
                             || waited >= intervalNanos;
                     if (due) {
@@ -265,14 +287,17 @@ public final class RecordBuffer {
         int n = (int) Math.min(unread, max);
         long s = read[lane];
         long bytes = 0;
+        long lineBytes = 0;
         int mask = ring.length - 1;
         for (int i = 0; i < n; i++) {
             LogRecord r = ring[(int) ((s + i) & mask)];
             dst[offset + i] = r;
             bytes += cost(r);
+            lineBytes += lineBytes(r);
         }
         read[lane] = s + n;
         readBytes[lane] += bytes;
+        readLineBytes[lane] += lineBytes;
         if (read[lane] == tail) {
             pendingSinceNanos[lane] = 0;
         }
