@@ -171,7 +171,7 @@ public final class Lane implements Runnable {
      */
     private boolean deliver(List<SinkRecord> batch) throws InterruptedException {
         List<SinkRecord> pending = batch;
-        long seenFlush = buffer.flushGeneration();
+        long seenFlush = buffer.flushGeneration(index);
         int attempt = 0;
         while (true) {
             if (abandoned) {
@@ -229,10 +229,10 @@ public final class Lane implements Runnable {
             }
             // A flush asked for since the last attempt gets one retry right away instead of waiting out
             // the backoff: the invocation is about to end.
-            long gen = buffer.flushGeneration();
+            long gen = buffer.flushGeneration(index);
             if (gen == seenFlush) {
-                buffer.awaitFlushOrStop(seenFlush, backoff.nextNanos(attempt));
-                gen = buffer.flushGeneration();
+                buffer.awaitFlushOrStop(index, seenFlush, backoff.nextNanos(attempt));
+                gen = buffer.flushGeneration(index);
             }
             seenFlush = gen;
         }

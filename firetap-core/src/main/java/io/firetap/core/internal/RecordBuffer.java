@@ -24,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * waited the flush interval, when they fill a batch (counted in line bytes, as the batch counts
  * them, not in memory), when the buffer is half full or a writer waits for space, or when a flush
  * asks for them. Nothing else starts a send, so under light traffic a lane makes at most one call
- * per flush interval.
+ * per flush interval. Flushes are per lane: a flush can cover some lanes and leave the others to
+ * their interval.
  */
 public final class RecordBuffer {
     private static final int INITIAL_SLOTS = 1024;
@@ -61,8 +62,8 @@ public final class RecordBuffer {
     private int lanesWaiting;
     private int writersWaiting;
 
-    private long flushTarget;
-    private long flushGeneration;
+    private final long[] flushTarget;
+    private final long[] flushGeneration;
     private boolean closed;
     private boolean stopping;
     /** Set when a BLOCK wait ran out; further writers drop at once until space frees. */
@@ -83,6 +84,8 @@ public final class RecordBuffer {
         this.read = new long[lanes];
         this.readBytes = new long[lanes];
         this.readLineBytes = new long[lanes];
+        this.flushTarget = new long[lanes];
+        this.flushGeneration = new long[lanes];
         this.settled = new long[lanes];
         this.pendingSinceNanos = new long[lanes];
         this.wakeBytes = new long[lanes];
@@ -127,7 +130,8 @@ public final class RecordBuffer {
         int done = 0;
         lock.lock();
         try {
-            boolean intervalStarted = markIdleLanes();
+            long now = System.nanoTime();
+            boolean intervalStarted = markIdleLanes(now);
             long blockDeadline = 0;
             boolean waited = false;
             while (done < n) {
@@ -164,7 +168,8 @@ public final class RecordBuffer {
                     } finally {
                         writersWaiting--;
                     }
-                    intervalStarted |= markIdleLanes();
+                    now = System.nanoTime();
+                    intervalStarted |= markIdleLanes(now);
                     continue;
                 }
                 append(r, c);
@@ -205,15 +210,11 @@ public final class RecordBuffer {
     }
 
     /** Starts the interval clock of lanes that have nothing unread, since lines are about to arrive. */
-    private boolean markIdleLanes() {
+    private boolean markIdleLanes(long now) {
         boolean any = false;
-        long now = 0;
         for (int i = 0; i < lanes; i++) {
             if (read[i] == tail) {
-                if (!any) {
-                    now = System.nanoTime();
-                    any = true;
-                }
+                any = true;
                 pendingSinceNanos[i] = now;
             }
         }
@@ -252,7 +253,7 @@ public final class RecordBuffer {
                 if (unread > 0) {
                     long waited = System.nanoTime() - pendingSinceNanos[lane];
                     boolean due = closed || stopping
-                            || flushTarget > read[lane]
+                            || flushTarget[lane] > read[lane]
                             || dueBySize(lane)
                             || writersWaiting > 0
                             || waited >= intervalNanos;
@@ -357,38 +358,55 @@ public final class RecordBuffer {
 
     /** Asks every lane to send what was accepted so far without waiting for its interval. @return the flush target */
     public long requestFlush() {
+        boolean[] all = new boolean[lanes];
+        java.util.Arrays.fill(all, true);
+        return requestFlush(Long.MAX_VALUE, all);
+    }
+
+    /**
+     * Asks the lanes marked in {@code which} to send, without waiting for their interval, every line
+     * below {@code target} (at most what was accepted so far); the other lanes are left alone.
+     *
+     * @return the flush target: {@code target}, or the next sequence number if that is lower
+     */
+    public long requestFlush(long target, boolean[] which) {
         lock.lock();
         try {
-            flushTarget = Math.max(flushTarget, tail);
-            flushGeneration++;
+            long t = Math.min(target, tail);
+            for (int i = 0; i < lanes; i++) {
+                if (which[i]) {
+                    flushTarget[i] = Math.max(flushTarget[i], t);
+                    flushGeneration[i]++;
+                }
+            }
             laneWake.signalAll();
-            return tail;
+            return t;
         } finally {
             lock.unlock();
         }
     }
 
-    /** A counter that moves on every {@link #requestFlush()}, so a lane in backoff can notice one. */
-    public long flushGeneration() {
+    /** A counter that moves on every flush request covering {@code lane}, so a lane in backoff can notice one. */
+    public long flushGeneration(int lane) {
         lock.lock();
         try {
-            return flushGeneration;
+            return flushGeneration[lane];
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Waits up to {@code nanos} for a flush request newer than {@code generation} or a stop; used
-     * for retry backoff so a flush can cut it short.
+     * Waits up to {@code nanos} for a flush request covering {@code lane} newer than {@code generation},
+     * or a stop; used for retry backoff so a flush can cut it short.
      *
      * @return {@code true} when woken by a flush or stop, {@code false} when the time ran out
      */
-    public boolean awaitFlushOrStop(long generation, long nanos) throws InterruptedException {
+    public boolean awaitFlushOrStop(int lane, long generation, long nanos) throws InterruptedException {
         lock.lock();
         try {
             long left = nanos;
-            while (flushGeneration == generation && !stopping) {
+            while (flushGeneration[lane] == generation && !stopping) {
                 if (left <= 0) {
                     return false;
                 }
@@ -424,12 +442,24 @@ public final class RecordBuffer {
      * @return lines below {@code target} each lane has not settled
      */
     public long[] awaitSettled(long target, long deadlineNanos) throws InterruptedException {
+        boolean[] all = new boolean[lanes];
+        java.util.Arrays.fill(all, true);
+        return awaitSettled(target, deadlineNanos, all);
+    }
+
+    /**
+     * Waits until the lanes marked in {@code which} have settled every line below {@code target}, or
+     * until {@code deadlineNanos}.
+     *
+     * @return lines below {@code target} each of those lanes has not settled; 0 for the other lanes
+     */
+    public long[] awaitSettled(long target, long deadlineNanos, boolean[] which) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
                 boolean all = true;
                 for (int i = 0; i < lanes; i++) {
-                    if (settled[i] < target) {
+                    if (which[i] && settled[i] < target) {
                         all = false;
                         break;
                     }
@@ -438,7 +468,7 @@ public final class RecordBuffer {
                 if (all || left <= 0) {
                     long[] pending = new long[lanes];
                     for (int i = 0; i < lanes; i++) {
-                        pending[i] = Math.max(0, target - settled[i]);
+                        pending[i] = which[i] ? Math.max(0, target - settled[i]) : 0;
                     }
                     return pending;
                 }

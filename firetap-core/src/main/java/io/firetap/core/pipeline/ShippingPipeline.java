@@ -2,6 +2,7 @@ package io.firetap.core.pipeline;
 
 import io.firetap.core.FunctionMetadata;
 import io.firetap.core.LogRecord;
+import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
 import io.firetap.core.config.Sizes;
 import io.firetap.core.internal.Lane;
@@ -38,6 +39,12 @@ import org.slf4j.LoggerFactory;
  *       say what is still pending.</li>
  *   <li>No line is lost without a counter in {@link #counters()} and a rate-limited log line that
  *       says how many and why.</li>
+ *   <li>Left to its interval (no flush asked for, no batch full, the buffer less than half full), a
+ *       sink gets at most one call per {@link PipelineConfig#flushInterval()}: the interval runs from
+ *       the first line that arrives after the previous batch was taken.</li>
+ *   <li>Each sink has a {@link DeliveryClass}. A flush that names one ({@link #flush(Duration,
+ *       DeliveryClass)}) asks only the sinks of that class to send early and
+ *       waits only for them; the others keep their interval. {@link #shutdown} delivers to every sink.</li>
  * </ul>
  */
 public final class ShippingPipeline implements Intake, AutoCloseable {
@@ -48,6 +55,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
 
     private final PipelineConfig config;
     private final List<Sink> sinks;
+    private final DeliveryClass[] delivery;
     private final RecordBuffer buffer;
     private final List<Lane> lanes = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean workersStarted = new java.util.concurrent.atomic.AtomicBoolean();
@@ -61,6 +69,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
     private ShippingPipeline(Builder b) {
         this.config = b.config;
         this.sinks = List.copyOf(b.sinks);
+        this.delivery = deliveryClasses(config, sinks);
         this.losses = new LossReporter(LOG, LOSS_REPORT_INTERVAL_NANOS);
         this.buffer = new RecordBuffer(config.bufferBytes(), config.overflow(), config.blockTimeout().toNanos(),
                 sinks.size());
@@ -72,6 +81,27 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         if (!b.deferWorkers) {
             startWorkers();
         }
+    }
+
+    private static DeliveryClass[] deliveryClasses(PipelineConfig config, List<Sink> sinks) {
+        DeliveryClass[] classes = new DeliveryClass[sinks.size()];
+        List<String> variables = new ArrayList<>();
+        for (int i = 0; i < classes.length; i++) {
+            String name = sinks.get(i).name();
+            classes[i] = config.deliveryOf(name);
+            variables.add(DeliveryClass.variableFor(name) + " (sink " + name + ")");
+        }
+        for (Map.Entry<String, DeliveryClass> e : config.delivery().entrySet()) {
+            boolean named = false;
+            for (Sink sink : sinks) {
+                named |= DeliveryClass.variableFor(sink.name()).equals(e.getKey());
+            }
+            if (!named) {
+                throw ConfigException.invalid(e.getKey(), Settings.spelling(e.getValue()),
+                        "a variable that names a configured sink: " + String.join(", ", variables));
+            }
+        }
+        return classes;
     }
 
     /**
@@ -126,10 +156,19 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
      * @return {@code true} when every sink finished starting in time
      */
     public boolean awaitSinksStarted(Duration timeout) {
+        return awaitStarted(timeout, all());
+    }
+
+    /** {@link #awaitSinksStarted(Duration)} for the sinks of class {@code delivery} only. */
+    public boolean awaitSinksStarted(Duration timeout, DeliveryClass delivery) {
+        return awaitStarted(timeout, lanesOf(delivery));
+    }
+
+    private boolean awaitStarted(Duration timeout, boolean[] which) {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         try {
-            for (Lane lane : lanes) {
-                if (!lane.awaitReady(deadline - System.nanoTime())) {
+            for (int i = 0; i < lanes.size(); i++) {
+                if (which[i] && !lanes.get(i).awaitReady(deadline - System.nanoTime())) {
                     return false;
                 }
             }
@@ -151,16 +190,59 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
      * Lines not settled by then stay buffered and go out later.
      */
     public FlushResult flush(Duration timeout) {
+        return flushThrough(Long.MAX_VALUE, all(), timeout);
+    }
+
+    /**
+     * {@link #flush(Duration)} for the sinks of class {@code delivery} only: the others are neither
+     * asked to send early nor waited for, and the result names only these.
+     */
+    public FlushResult flush(Duration timeout, DeliveryClass delivery) {
+        return flushThrough(Long.MAX_VALUE, lanesOf(delivery), timeout);
+    }
+
+    private FlushResult flushThrough(long limit, boolean[] which, Duration timeout) {
         startWorkers();
         long start = System.nanoTime();
         long deadline = start + Math.max(0, timeout.toNanos());
-        long target = buffer.requestFlush();
-        long[] pending = awaitSettled(target, deadline);
+        long target = buffer.requestFlush(limit, which);
+        long[] pending = awaitSettled(target, deadline, which);
         losses.report();
         if (allZero(pending)) {
-            flushSinks(deadline);
+            flushSinks(deadline, which);
         }
-        return result(pending, start);
+        return result(pending, start, which);
+    }
+
+    /** Lines accepted but not yet settled, the largest figure over the sinks of class {@code delivery}. */
+    public long pendingLines(DeliveryClass delivery) {
+        long max = 0;
+        for (int i = 0; i < lanes.size(); i++) {
+            if (this.delivery[i] == delivery) {
+                max = Math.max(max, buffer.pending(i));
+            }
+        }
+        return max;
+    }
+
+    /** The delivery class of each sink, in the order of {@link #sinks()}. */
+    public List<DeliveryClass> deliveryClasses() {
+        return List.of(delivery);
+    }
+
+    private boolean[] lanesOf(DeliveryClass wanted) {
+        Objects.requireNonNull(wanted, "delivery");
+        boolean[] which = new boolean[lanes.size()];
+        for (int i = 0; i < which.length; i++) {
+            which[i] = delivery[i] == wanted;
+        }
+        return which;
+    }
+
+    private boolean[] all() {
+        boolean[] which = new boolean[lanes.size()];
+        java.util.Arrays.fill(which, true);
+        return which;
     }
 
     /**
@@ -188,7 +270,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         long flushDeadline = deadline - (long) (total * SINK_SHUTDOWN_SHARE);
         buffer.close();
         long target = buffer.requestFlush();
-        long[] pending = awaitSettled(target, flushDeadline);
+        long[] pending = awaitSettled(target, flushDeadline, all());
         for (Lane lane : lanes) {
             lane.abandon();
         }
@@ -208,29 +290,31 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         }
         losses.report();
         shutdownSinks(deadline);
-        FlushResult result = result(pending, start);
+        FlushResult result = result(pending, start, all());
         if (!result.complete()) {
             LOG.warn("shutdown left {} lines undelivered: {}", result.pendingLines(), result.pendingBySink());
         }
         return result;
     }
 
-    private long[] awaitSettled(long target, long deadline) {
+    private long[] awaitSettled(long target, long deadline, boolean[] which) {
         try {
-            return buffer.awaitSettled(target, deadline);
+            return buffer.awaitSettled(target, deadline, which);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             long[] pending = new long[lanes.size()];
             for (int i = 0; i < pending.length; i++) {
-                pending[i] = buffer.pending(i);
+                pending[i] = which[i] ? buffer.pending(i) : 0;
             }
             return pending;
         }
     }
 
-    private void flushSinks(long deadline) {
-        for (Sink sink : sinks) {
-            awaitBounded(sink.flush(), deadline, sink, "flush");
+    private void flushSinks(long deadline, boolean[] which) {
+        for (int i = 0; i < sinks.size(); i++) {
+            if (which[i]) {
+                awaitBounded(sinks.get(i).flush(), deadline, sinks.get(i), "flush");
+            }
         }
     }
 
@@ -261,10 +345,13 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         }
     }
 
-    private FlushResult result(long[] pending, long start) {
+    private FlushResult result(long[] pending, long start, boolean[] which) {
         Map<String, Long> bySink = new LinkedHashMap<>();
         long max = 0;
         for (int i = 0; i < pending.length; i++) {
+            if (!which[i]) {
+                continue;
+            }
             bySink.merge(sinks.get(i).name(), pending[i], Long::sum);
             max = Math.max(max, pending[i]);
         }
