@@ -26,6 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * asks for them. Nothing else starts a send, so under light traffic a lane makes at most one call
  * per flush interval. Flushes are per lane: a flush can cover some lanes and leave the others to
  * their interval.
+ *
+ * <p>The buffer also knows when each line arrived ({@link ArrivalStamps}), so it can tell how long
+ * the oldest line a lane has not settled has waited.
  */
 public final class RecordBuffer {
     private static final int INITIAL_SLOTS = 1024;
@@ -51,6 +54,7 @@ public final class RecordBuffer {
     private long appendedBytes;
     /** Line bytes plus one newline each: what a batch of raw packed lines would carry. */
     private long appendedLineBytes;
+    private final ArrivalStamps arrivals = new ArrivalStamps();
 
     private final long[] read;
     private final long[] readBytes;
@@ -132,6 +136,7 @@ public final class RecordBuffer {
         try {
             long now = System.nanoTime();
             boolean intervalStarted = markIdleLanes(now);
+            arrivals.mark(tail, now);
             long blockDeadline = 0;
             boolean waited = false;
             while (done < n) {
@@ -170,6 +175,7 @@ public final class RecordBuffer {
                     }
                     now = System.nanoTime();
                     intervalStarted |= markIdleLanes(now);
+                    arrivals.mark(tail, now);
                     continue;
                 }
                 append(r, c);
@@ -347,6 +353,7 @@ public final class RecordBuffer {
                     ring[idx] = null;
                 }
                 head = min;
+                arrivals.dropBelow(head);
                 overflowing = false;
                 spaceFreed.signalAll();
             }
@@ -529,6 +536,40 @@ public final class RecordBuffer {
         lock.lock();
         try {
             return tail;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * When the oldest line that one of the lanes marked in {@code which} has not settled arrived, as a
+     * {@link System#nanoTime()} value (at most a millisecond early), or empty when they have settled
+     * everything.
+     */
+    public java.util.OptionalLong oldestPendingSince(boolean[] which) {
+        lock.lock();
+        try {
+            long oldest = Long.MAX_VALUE;
+            for (int i = 0; i < lanes; i++) {
+                if (which[i] && settled[i] < tail) {
+                    oldest = Math.min(oldest, settled[i]);
+                }
+            }
+            return oldest == Long.MAX_VALUE ? java.util.OptionalLong.empty()
+                    : java.util.OptionalLong.of(arrivals.stampOf(oldest));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The sequence number of the first line accepted after {@code nanos} (a {@link System#nanoTime()}
+     * value): every line below it arrived by then, give or take a millisecond.
+     */
+    public long firstAcceptedAfter(long nanos) {
+        lock.lock();
+        try {
+            return head == tail ? tail : Math.max(head, arrivals.firstArrivedAfter(nanos, tail));
         } finally {
             lock.unlock();
         }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Left to its interval (no flush asked for, no batch full, the buffer less than half full), a
  *       sink gets at most one call per {@link PipelineConfig#flushInterval()}: the interval runs from
  *       the first line that arrives after the previous batch was taken.</li>
- *   <li>Each sink has a {@link DeliveryClass}. A flush that names one ({@link #flush(Duration,
- *       DeliveryClass)}) asks only the sinks of that class to send early and
- *       waits only for them; the others keep their interval. {@link #shutdown} delivers to every sink.</li>
+ *   <li>Each sink has a {@link DeliveryClass}. The flushes that name one ({@link #flush(Duration,
+ *       DeliveryClass)}, {@link #flushAcceptedBy}) ask only the sinks of that class to send early and
+ *       wait only for them; the others keep their interval. {@link #shutdown} delivers to every sink.</li>
  * </ul>
  */
 public final class ShippingPipeline implements Intake, AutoCloseable {
@@ -201,6 +202,17 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         return flushThrough(Long.MAX_VALUE, lanesOf(delivery), timeout);
     }
 
+    /**
+     * Sends the lines accepted at or before {@code acceptedByNanos} (a {@link System#nanoTime()} value;
+     * lines accepted within a millisecond after it may be included) that sinks of class
+     * {@code delivery} have not settled, and waits until those sinks have settled them or
+     * {@code timeout} has passed. Lines accepted later are left to the interval, so a sink that has
+     * already sent the old lines makes no extra call for the new ones.
+     */
+    public FlushResult flushAcceptedBy(long acceptedByNanos, DeliveryClass delivery, Duration timeout) {
+        return flushThrough(buffer.firstAcceptedAfter(acceptedByNanos), lanesOf(delivery), timeout);
+    }
+
     private FlushResult flushThrough(long limit, boolean[] which, Duration timeout) {
         startWorkers();
         long start = System.nanoTime();
@@ -212,6 +224,33 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
             flushSinks(deadline, which);
         }
         return result(pending, start, which);
+    }
+
+    /**
+     * When the oldest line that a sink of class {@code delivery} has not settled (delivered, or
+     * rejected and counted) was accepted, as a {@link System#nanoTime()} value — at most a millisecond
+     * early, never late — or empty when those sinks have settled everything.
+     */
+    public OptionalLong oldestPendingSince(DeliveryClass delivery) {
+        return buffer.oldestPendingSince(lanesOf(delivery));
+    }
+
+    /**
+     * {@link #oldestPendingSince(DeliveryClass)} for the sink named {@code sinkName}.
+     *
+     * @throws IllegalArgumentException when no sink has that name
+     */
+    public OptionalLong oldestPendingSince(String sinkName) {
+        boolean[] which = new boolean[lanes.size()];
+        boolean found = false;
+        for (int i = 0; i < which.length; i++) {
+            which[i] = sinks.get(i).name().equals(sinkName);
+            found |= which[i];
+        }
+        if (!found) {
+            throw new IllegalArgumentException("no sink named " + sinkName);
+        }
+        return buffer.oldestPendingSince(which);
     }
 
     /** Lines accepted but not yet settled, the largest figure over the sinks of class {@code delivery}. */

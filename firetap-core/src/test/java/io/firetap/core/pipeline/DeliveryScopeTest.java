@@ -14,12 +14,15 @@ import io.firetap.core.sink.SinkLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What the per-invocation barriers rely on: flushes scoped to a delivery class.
+ * What the per-invocation barriers rely on: flushes scoped to a delivery class, the age of the
+ * oldest pending line, and a flush of only the old lines.
  */
 @Timeout(60)
 class DeliveryScopeTest {
@@ -95,6 +98,80 @@ class DeliveryScopeTest {
     }
 
     @Test
+    void theOldestPendingLineIsTrackedPerSinkAndPerClass() {
+        InMemorySink primary = new InMemorySink("primary", SMALL);
+        ScriptedSink archive = new ScriptedSink("archive", SMALL).script((call, batch) -> new CompletableFuture<>());
+        ShippingPipeline pipeline = ShippingPipeline.builder()
+                .config(config().withDelivery("archive", DeliveryClass.BEST_EFFORT))
+                .sink(primary).sink(archive).build();
+        try {
+            assertThat(pipeline.oldestPendingSince(DeliveryClass.GUARANTEED)).isEmpty();
+            long before = System.nanoTime();
+            pipeline.offerAll(Lines.numbered(3, 10));
+            long after = System.nanoTime();
+            pipeline.offerAll(Lines.numbered(3, 10));
+
+            OptionalLong oldest = pipeline.oldestPendingSince(DeliveryClass.GUARANTEED);
+            assertThat(oldest).isPresent();
+            assertThat(oldest.getAsLong() - before).isBetween(-TimeUnit.MILLISECONDS.toNanos(1), after - before);
+            assertThat(pipeline.oldestPendingSince("archive")).isEqualTo(oldest);
+
+            assertThat(pipeline.flush(LONG, DeliveryClass.GUARANTEED).complete()).isTrue();
+            assertThat(pipeline.oldestPendingSince(DeliveryClass.GUARANTEED)).isEmpty();
+            assertThat(pipeline.oldestPendingSince("primary")).isEmpty();
+            assertThat(pipeline.oldestPendingSince(DeliveryClass.BEST_EFFORT)).isEqualTo(oldest);
+            assertThatThrownBy(() -> pipeline.oldestPendingSince("nope")).isInstanceOf(IllegalArgumentException.class);
+        } finally {
+            pipeline.shutdown(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
+    void aFlushOfTheOldLinesMakesNoExtraCallForNewerOnes() throws Exception {
+        CompletableFuture<SendResult> firstAnswer = new CompletableFuture<>();
+        ScriptedSink sink = new ScriptedSink("primary", SMALL)
+                .script((call, batch) -> call == 1 ? firstAnswer : CompletableFuture.completedFuture(SendResult.success()));
+        ShippingPipeline pipeline = ShippingPipeline.builder().config(config()).sink(sink).build();
+        try {
+            List<LogRecord> old = Lines.numbered(4, 10);
+            pipeline.offerAll(old);
+            pipeline.requestFlush();
+            assertThat(sink.awaitCalls(1, LONG)).isTrue();
+            long cut = System.nanoTime();
+            awaitClockPast(cut + TimeUnit.MILLISECONDS.toNanos(2));
+            pipeline.offerAll(Lines.numbered(5, 12));
+
+            CompletableFuture<FlushResult> flushed = CompletableFuture.supplyAsync(
+                    () -> pipeline.flushAcceptedBy(cut, DeliveryClass.GUARANTEED, LONG));
+            firstAnswer.complete(SendResult.success());
+
+            assertThat(flushed.get(30, TimeUnit.SECONDS).complete()).isTrue();
+            assertThat(sink.stored()).isEqualTo(Lines.joined(old));
+            assertThat(sink.calls()).hasSize(1);
+            assertThat(pipeline.pendingLines(DeliveryClass.GUARANTEED)).isEqualTo(5);
+        } finally {
+            pipeline.shutdown(Duration.ofMillis(500));
+        }
+    }
+
+    @Test
+    void aFlushOfLinesOlderThanAnyPendingReturnsAtOnce() {
+        ScriptedSink sink = new ScriptedSink("primary", SMALL).script((call, batch) -> new CompletableFuture<>());
+        ShippingPipeline pipeline = ShippingPipeline.builder().config(config()).sink(sink).build();
+        try {
+            long cut = System.nanoTime();
+            pipeline.offerAll(Lines.numbered(4, 10));
+
+            FlushResult result = pipeline.flushAcceptedBy(cut, DeliveryClass.GUARANTEED, LONG);
+
+            assertThat(result.complete()).isTrue();
+            assertThat(sink.calls()).isEmpty();
+        } finally {
+            pipeline.shutdown(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
     void deliveryClassesComeFromPerSinkVariables() {
         PipelineConfig config = PipelineConfig.from(Settings.of(Map.of("FIRETAP_S3_DELIVERY", "Best-Effort",
                 "FIRETAP_FIREHOSE_DELIVERY", "guaranteed", "FIRETAP_DELIVERY", "strict")));
@@ -122,5 +199,12 @@ class DeliveryScopeTest {
         assertThatThrownBy(builder::build).isInstanceOf(ConfigException.class)
                 .hasMessage("FIRETAP_S4_DELIVERY='best-effort' is not valid: expected a variable that names a"
                         + " configured sink: FIRETAP_FIREHOSE_DELIVERY (sink firehose), FIRETAP_S3_DELIVERY (sink s3)");
+    }
+
+    /** Waits, without sleeping a fixed time, until the clock has passed {@code nanos}. */
+    private static void awaitClockPast(long nanos) {
+        while (System.nanoTime() - nanos <= 0) {
+            Thread.onSpinWait();
+        }
     }
 }
