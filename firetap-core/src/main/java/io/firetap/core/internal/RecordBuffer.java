@@ -55,6 +55,8 @@ public final class RecordBuffer {
     /** Line bytes plus one newline each: what a batch of raw packed lines would carry. */
     private long appendedLineBytes;
     private final ArrivalStamps arrivals = new ArrivalStamps();
+    /** What stamps arrivals, or {@code null} for {@link System#nanoTime()} (read once per offer either way). */
+    private final java.util.function.LongSupplier arrivalClock;
 
     private final long[] read;
     private final long[] readBytes;
@@ -78,6 +80,17 @@ public final class RecordBuffer {
     private long droppedClosed;
 
     public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes) {
+        this(capacityBytes, policy, blockTimeoutNanos, lanes, null);
+    }
+
+    /**
+     * @param arrivalClock what stamps arrivals ({@link #oldestPendingSince}, {@link #firstAcceptedAfter}),
+     *                     in {@link System#nanoTime()}'s scale; {@code null} for {@link System#nanoTime()}.
+     *                     The interval keeps real time whatever it is.
+     */
+    public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes,
+            java.util.function.LongSupplier arrivalClock) {
+        this.arrivalClock = arrivalClock;
         if (lanes < 1) {
             throw new IllegalArgumentException("need at least one lane");
         }
@@ -136,7 +149,7 @@ public final class RecordBuffer {
         try {
             long now = System.nanoTime();
             boolean intervalStarted = markIdleLanes(now);
-            arrivals.mark(tail, now);
+            arrivals.mark(tail, arrivalClock == null ? now : arrivalClock.getAsLong());
             long blockDeadline = 0;
             boolean waited = false;
             while (done < n) {
@@ -175,7 +188,7 @@ public final class RecordBuffer {
                     }
                     now = System.nanoTime();
                     intervalStarted |= markIdleLanes(now);
-                    arrivals.mark(tail, now);
+                    arrivals.mark(tail, arrivalClock == null ? now : arrivalClock.getAsLong());
                     continue;
                 }
                 append(r, c);
@@ -543,7 +556,7 @@ public final class RecordBuffer {
 
     /**
      * When the oldest line that one of the lanes marked in {@code which} has not settled arrived, as a
-     * {@link System#nanoTime()} value (at most a millisecond early), or empty when they have settled
+     * value of the arrival clock (at most a millisecond early), or empty when they have settled
      * everything.
      */
     public java.util.OptionalLong oldestPendingSince(boolean[] which) {
@@ -563,8 +576,8 @@ public final class RecordBuffer {
     }
 
     /**
-     * The sequence number of the first line accepted after {@code nanos} (a {@link System#nanoTime()}
-     * value): every line below it arrived by then, give or take a millisecond.
+     * The sequence number of the first line accepted after {@code nanos} (a value of the arrival
+     * clock): every line below it arrived by then, give or take a millisecond.
      */
     public long firstAcceptedAfter(long nanos) {
         lock.lock();

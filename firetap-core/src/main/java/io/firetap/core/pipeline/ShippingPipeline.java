@@ -73,7 +73,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         this.delivery = deliveryClasses(config, sinks);
         this.losses = new LossReporter(LOG, LOSS_REPORT_INTERVAL_NANOS);
         this.buffer = new RecordBuffer(config.bufferBytes(), config.overflow(), config.blockTimeout().toNanos(),
-                sinks.size());
+                sinks.size(), b.clock);
         this.overflowReason = "buffer full (" + PipelineConfig.BUFFER_BYTES + "=" + Sizes.format(config.bufferBytes())
                 + ", " + PipelineConfig.OVERFLOW + "=" + Settings.spelling(config.overflow()) + ")";
         for (int i = 0; i < sinks.size(); i++) {
@@ -203,8 +203,8 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
     }
 
     /**
-     * Sends the lines accepted at or before {@code acceptedByNanos} (a {@link System#nanoTime()} value;
-     * lines accepted within a millisecond after it may be included) that sinks of class
+     * Sends the lines accepted at or before {@code acceptedByNanos} (a value of the pipeline's
+     * {@linkplain Builder#clock clock}; lines accepted within a millisecond after it may be included) that sinks of class
      * {@code delivery} have not settled, and waits until those sinks have settled them or
      * {@code timeout} has passed. Lines accepted later are left to the interval, so a sink that has
      * already sent the old lines makes no extra call for the new ones.
@@ -228,8 +228,8 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
 
     /**
      * When the oldest line that a sink of class {@code delivery} has not settled (delivered, or
-     * rejected and counted) was accepted, as a {@link System#nanoTime()} value — at most a millisecond
-     * early, never late — or empty when those sinks have settled everything.
+     * rejected and counted) was accepted, as a value of the pipeline's {@linkplain Builder#clock clock}
+     * — at most a millisecond early, never late — or empty when those sinks have settled everything.
      */
     public OptionalLong oldestPendingSince(DeliveryClass delivery) {
         return buffer.oldestPendingSince(lanesOf(delivery));
@@ -439,8 +439,20 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         private FunctionMetadata function = new FunctionMetadata("", "", 0, "", "", "", "");
         private final List<Sink> sinks = new ArrayList<>();
         private boolean deferWorkers;
+        private java.util.function.LongSupplier clock;
 
         private Builder() {
+        }
+
+        /**
+         * The clock that stamps when lines are accepted, as {@link ShippingPipeline#oldestPendingSince}
+         * and {@link ShippingPipeline#flushAcceptedBy} read them, in {@link System#nanoTime()}'s scale:
+         * {@link System#nanoTime()} unless a test moves time itself (together with the barrier that
+         * reads these ages). The flush interval always keeps real time.
+         */
+        public Builder clock(java.util.function.LongSupplier nanoTime) {
+            this.clock = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
         }
 
         /**

@@ -155,6 +155,24 @@ class DeliveryScopeTest {
     }
 
     @Test
+    void aGivenClockStampsTheArrivals() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        ScriptedSink sink = new ScriptedSink("primary", SMALL).script((call, batch) -> new CompletableFuture<>());
+        ShippingPipeline pipeline = ShippingPipeline.builder().config(config()).clock(clock::get).sink(sink).build();
+        try {
+            pipeline.offerAll(Lines.numbered(2, 10));
+            clock.addAndGet(TimeUnit.MINUTES.toNanos(5));
+            pipeline.offerAll(Lines.numbered(2, 10));
+
+            assertThat(pipeline.oldestPendingSince(DeliveryClass.GUARANTEED)).hasValue(1_000_000_000L);
+            assertThat(pipeline.flushAcceptedBy(999_999_999L, DeliveryClass.GUARANTEED, LONG).complete()).isTrue();
+            assertThat(sink.calls()).isEmpty();
+        } finally {
+            pipeline.shutdown(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
     void aFlushOfLinesOlderThanAnyPendingReturnsAtOnce() {
         ScriptedSink sink = new ScriptedSink("primary", SMALL).script((call, batch) -> new CompletableFuture<>());
         ShippingPipeline pipeline = ShippingPipeline.builder().config(config()).sink(sink).build();
