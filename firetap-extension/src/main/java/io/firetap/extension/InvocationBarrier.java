@@ -19,17 +19,25 @@ public interface InvocationBarrier {
      */
     Passage pass(ExtensionEvent.Invoke invoke);
 
+    /** How a passage held the environment after the invocation's output ended. */
+    enum Hold {
+        /** Every line accepted so far was flushed to the guaranteed sinks. */
+        DELIVERED
+    }
+
     /**
      * What one passage of the barrier did.
      *
      * @param requestId      the invocation
      * @param endSeen        the end of the invocation's output was seen (wrapper END or runtimeDone)
-     * @param delivered      every line accepted before the flush was delivered (or rejected for good and counted)
-     * @param pendingLines   lines still buffered when the barrier let go
+     * @param delivered      every line accepted before the flush was delivered to the guaranteed sinks (or
+     *                       rejected for good and counted)
+     * @param pendingLines   lines still buffered for the guaranteed sinks when the barrier let go
      * @param waitNanos      time spent waiting for the end of output (includes the function's run time)
-     * @param flushNanos     time spent flushing after the end of output — the hold it adds after the response
+     * @param flushNanos     time spent after the end of output — the hold it adds after the response
+     * @param hold           how the barrier decided to hold
      */
     record Passage(String requestId, boolean endSeen, boolean delivered, long pendingLines, long waitNanos,
-            long flushNanos) {
+            long flushNanos, Hold hold) {
     }
 }
