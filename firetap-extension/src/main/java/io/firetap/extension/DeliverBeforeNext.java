@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The default barrier: every line of invocation R is delivered to
+ * The strict barrier ({@code FIRETAP_DELIVERY=strict}): every line of invocation R is delivered to
  * every {@linkplain DeliveryClass#GUARANTEED guaranteed} sink before the extension calls
  * {@code /next}.
  *
@@ -29,6 +29,8 @@ import java.util.function.BooleanSupplier;
  *       with the next invocation (or at SHUTDOWN). Best-effort sinks are neither flushed nor waited
  *       for: they keep their interval and get the rest at SHUTDOWN.</li>
  * </ol>
+ *
+ * <p>{@link AdaptiveBarrier} passes sparse invocations to this barrier.
  */
 public final class DeliverBeforeNext implements InvocationBarrier {
     public static final String BUDGET_VARIABLE = "FIRETAP_FLUSH_BUDGET";
