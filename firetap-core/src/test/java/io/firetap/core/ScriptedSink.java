@@ -29,6 +29,7 @@ public final class ScriptedSink implements Sink {
     private final List<String> violations = new ArrayList<>();
     private volatile BiFunction<Integer, List<SinkRecord>, CompletableFuture<SendResult>> script =
             (n, batch) -> CompletableFuture.completedFuture(SendResult.success());
+    private volatile CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
     private boolean shutDown;
 
     public ScriptedSink(String name, SinkLimits limits) {
@@ -39,6 +40,17 @@ public final class ScriptedSink implements Sink {
     public ScriptedSink script(BiFunction<Integer, List<SinkRecord>, CompletableFuture<SendResult>> value) {
         this.script = value;
         return this;
+    }
+
+    /** What {@link #start()} returns: a future the test completes (or never does) to hold the sink in its start. */
+    public ScriptedSink startWith(CompletableFuture<Void> value) {
+        this.started = value;
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<Void> start() {
+        return started;
     }
 
     @Override

@@ -40,10 +40,9 @@ import org.slf4j.LoggerFactory;
  * of hanging), serve the proxy and read the intake, create the socket, create the pipeline, serve
  * the socket, start the Telemetry listener and subscribe, start the pipeline's workers (which build
  * and warm the sinks' clients in the background), then the first {@code /next} — without waiting
- * for the sinks: their warm-up overlaps the function's own init, and the first invocation's
- * barrier waits for it (see {@link DeliverBeforeNext}), after the function's response is already
- * on its way. Then one
- * {@link InvocationBarrier} passage per INVOKE, and on SHUTDOWN a final flush within the deadline.
+ * for the sinks: their warm-up overlaps the function's own init. Then one
+ * {@link InvocationBarrier} passage per INVOKE (the delivery mode, {@link DeliveryMode}, decides
+ * how each holds), and on SHUTDOWN a final flush within the deadline.
  */
 public final class ExtensionMain {
     /**
@@ -269,7 +268,6 @@ public final class ExtensionMain {
                 starter.start();
             }
             PipelineConfig pipelineConfig = PipelineConfig.from(settings);
-            Duration budget = DeliverBeforeNext.budget(settings);
             FunctionMetadata function = FunctionMetadata.from(settings);
             List<Sink> sinks = SinkCatalog.load().create(new SinkContext(settings, function));
 
@@ -286,7 +284,8 @@ public final class ExtensionMain {
             }
             boolean telemetryMarksEnd = subscribed
                     && telemetry.subscriptionTypes().contains(TelemetryType.PLATFORM);
-            InvocationBarrier barrier = new DeliverBeforeNext(pipeline, boundaries, () -> telemetryMarksEnd, budget);
+            InvocationBarrier barrier = InvocationBarrier.fromSettings(settings, pipeline, boundaries,
+                    () -> telemetryMarksEnd);
             long readyNanos = System.nanoTime();
             pipeline.startWorkers();
             Log.LOG.info("firetap ready: sinks {}, socket {}, intake {}, telemetry {}; registered in {} ms, init {} ms;"
@@ -328,9 +327,9 @@ public final class ExtensionMain {
                 boundaries.invocationStarted(invoke.requestId());
                 InvocationBarrier.Passage passage = barrier.pass(invoke);
                 if (Log.LOG.isDebugEnabled()) {
-                    Log.LOG.debug("invocation {}: end of output {}, waited {} µs, flushed in {} µs, {} lines pending",
-                            passage.requestId(), passage.endSeen() ? "seen" : "not seen",
-                            passage.waitNanos() / 1_000, passage.flushNanos() / 1_000, passage.pendingLines());
+                    Log.LOG.debug("invocation {}: end of output {}, waited {} µs, held {} for {} µs, {} lines pending",
+                            passage.requestId(), passage.endSeen() ? "seen" : "not seen", passage.waitNanos() / 1_000,
+                            passage.hold(), passage.flushNanos() / 1_000, passage.pendingLines());
                 }
             } else if (event instanceof ExtensionEvent.Shutdown shutdown) {
                 Log.LOG.info("SHUTDOWN ({}): delivering what is left", shutdown.reason());

@@ -220,6 +220,8 @@ class LayerIT {
                 .handler("handler")
                 .runtime(List.of(task.resolve("bootstrap").toString()))
                 .env("FIRETAP_STREAM_NAME", "logs")
+                // the tests assert each invocation's lines are in the sink while frozen after it
+                .env("FIRETAP_DELIVERY", "strict")
                 .env("FIRETAP_SOCKET_PATH", dir.resolve("firetap.sock").toString())
                 .env("FIRETAP_INTAKE_PATH", dir.resolve("firetap.fifo").toString())
                 .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())

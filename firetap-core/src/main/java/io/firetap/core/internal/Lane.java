@@ -64,6 +64,8 @@ public final class Lane implements Runnable {
         this.intervalNanos = config.flushInterval().toNanos();
         this.sendTimeoutNanos = config.sendTimeout().toNanos();
         this.losses = losses;
+        // a batch is full at the call's byte limit (packed lines fill records up to it) or, one line per
+        // record, at its record limit; only then does a batch leave before its interval
         buffer.setLaneThresholds(index, limits.maxBytesPerCall(),
                 config.packing() ? Long.MAX_VALUE : limits.maxRecordsPerCall());
         this.thread = new Thread(this, "firetap-" + sink.name());
@@ -169,7 +171,7 @@ public final class Lane implements Runnable {
      */
     private boolean deliver(List<SinkRecord> batch) throws InterruptedException {
         List<SinkRecord> pending = batch;
-        long seenFlush = buffer.flushGeneration();
+        long seenFlush = buffer.flushGeneration(index);
         int attempt = 0;
         while (true) {
             if (abandoned) {
@@ -227,10 +229,10 @@ public final class Lane implements Runnable {
             }
             // A flush asked for since the last attempt gets one retry right away instead of waiting out
             // the backoff: the invocation is about to end.
-            long gen = buffer.flushGeneration();
+            long gen = buffer.flushGeneration(index);
             if (gen == seenFlush) {
-                buffer.awaitFlushOrStop(seenFlush, backoff.nextNanos(attempt));
-                gen = buffer.flushGeneration();
+                buffer.awaitFlushOrStop(index, seenFlush, backoff.nextNanos(attempt));
+                gen = buffer.flushGeneration(index);
             }
             seenFlush = gen;
         }

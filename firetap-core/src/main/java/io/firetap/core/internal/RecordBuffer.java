@@ -19,6 +19,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Memory is counted as line length plus {@link PipelineConfig#LINE_OVERHEAD_BYTES}. A single
  * line larger than the whole bound is still taken when the buffer is empty, so no line is refused
  * for its size alone.
+ *
+ * <p>A lane's lines become due — it takes them and sends a batch — when the oldest unread one has
+ * waited the flush interval, when they fill a batch (counted in line bytes, as the batch counts
+ * them, not in memory), when the buffer is half full or a writer waits for space, or when a flush
+ * asks for them. Nothing else starts a send, so under light traffic a lane makes at most one call
+ * per flush interval. Flushes are per lane: a flush can cover some lanes and leave the others to
+ * their interval.
+ *
+ * <p>The buffer also knows when each line arrived ({@link ArrivalStamps}), so it can tell how long
+ * the oldest line a lane has not settled has waited.
  */
 public final class RecordBuffer {
     private static final int INITIAL_SLOTS = 1024;
@@ -42,9 +52,15 @@ public final class RecordBuffer {
     private long tail;
     private long usedBytes;
     private long appendedBytes;
+    /** Line bytes plus one newline each: what a batch of raw packed lines would carry. */
+    private long appendedLineBytes;
+    private final ArrivalStamps arrivals = new ArrivalStamps();
+    /** What stamps arrivals, or {@code null} for {@link System#nanoTime()} (read once per offer either way). */
+    private final java.util.function.LongSupplier arrivalClock;
 
     private final long[] read;
     private final long[] readBytes;
+    private final long[] readLineBytes;
     private final long[] settled;
     private final long[] pendingSinceNanos;
     private final long[] wakeBytes;
@@ -52,8 +68,8 @@ public final class RecordBuffer {
     private int lanesWaiting;
     private int writersWaiting;
 
-    private long flushTarget;
-    private long flushGeneration;
+    private final long[] flushTarget;
+    private final long[] flushGeneration;
     private boolean closed;
     private boolean stopping;
     /** Set when a BLOCK wait ran out; further writers drop at once until space frees. */
@@ -64,6 +80,17 @@ public final class RecordBuffer {
     private long droppedClosed;
 
     public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes) {
+        this(capacityBytes, policy, blockTimeoutNanos, lanes, null);
+    }
+
+    /**
+     * @param arrivalClock what stamps arrivals ({@link #oldestPendingSince}, {@link #firstAcceptedAfter}),
+     *                     in {@link System#nanoTime()}'s scale; {@code null} for {@link System#nanoTime()}.
+     *                     The interval keeps real time whatever it is.
+     */
+    public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes,
+            java.util.function.LongSupplier arrivalClock) {
+        this.arrivalClock = arrivalClock;
         if (lanes < 1) {
             throw new IllegalArgumentException("need at least one lane");
         }
@@ -73,6 +100,9 @@ public final class RecordBuffer {
         this.lanes = lanes;
         this.read = new long[lanes];
         this.readBytes = new long[lanes];
+        this.readLineBytes = new long[lanes];
+        this.flushTarget = new long[lanes];
+        this.flushGeneration = new long[lanes];
         this.settled = new long[lanes];
         this.pendingSinceNanos = new long[lanes];
         this.wakeBytes = new long[lanes];
@@ -81,7 +111,10 @@ public final class RecordBuffer {
         java.util.Arrays.fill(wakeCount, Long.MAX_VALUE);
     }
 
-    /** Sets how much unread data makes a lane's batch full, so the lane leaves without waiting for its interval. */
+    /**
+     * Sets how much unread data makes a lane's batch full, so the lane leaves without waiting for its
+     * interval: {@code bytes} of lines (each counted with its newline), or {@code count} lines.
+     */
     public void setLaneThresholds(int lane, long bytes, long count) {
         lock.lock();
         try {
@@ -94,6 +127,10 @@ public final class RecordBuffer {
 
     private static long cost(LogRecord r) {
         return (long) r.length() + PipelineConfig.LINE_OVERHEAD_BYTES;
+    }
+
+    private static long lineBytes(LogRecord r) {
+        return (long) r.length() + 1;
     }
 
     /**
@@ -110,7 +147,9 @@ public final class RecordBuffer {
         int done = 0;
         lock.lock();
         try {
-            boolean intervalStarted = markIdleLanes();
+            long now = System.nanoTime();
+            boolean intervalStarted = markIdleLanes(now);
+            arrivals.mark(tail, arrivalClock == null ? now : arrivalClock.getAsLong());
             long blockDeadline = 0;
             boolean waited = false;
             while (done < n) {
@@ -147,7 +186,9 @@ public final class RecordBuffer {
                     } finally {
                         writersWaiting--;
                     }
-                    intervalStarted |= markIdleLanes();
+                    now = System.nanoTime();
+                    intervalStarted |= markIdleLanes(now);
+                    arrivals.mark(tail, arrivalClock == null ? now : arrivalClock.getAsLong());
                     continue;
                 }
                 append(r, c);
@@ -175,6 +216,7 @@ public final class RecordBuffer {
         tail++;
         usedBytes += c;
         appendedBytes += c;
+        appendedLineBytes += lineBytes(r);
         accepted++;
     }
 
@@ -187,15 +229,11 @@ public final class RecordBuffer {
     }
 
     /** Starts the interval clock of lanes that have nothing unread, since lines are about to arrive. */
-    private boolean markIdleLanes() {
+    private boolean markIdleLanes(long now) {
         boolean any = false;
-        long now = 0;
         for (int i = 0; i < lanes; i++) {
             if (read[i] == tail) {
-                if (!any) {
-                    now = System.nanoTime();
-                    any = true;
-                }
+                any = true;
                 pendingSinceNanos[i] = now;
             }
         }
@@ -204,12 +242,18 @@ public final class RecordBuffer {
 
     private boolean anyLaneDueBySize() {
         for (int i = 0; i < lanes; i++) {
-            long unreadBytes = appendedBytes - readBytes[i];
-            if (tail - read[i] >= wakeCount[i] || unreadBytes >= wakeBytes[i] || unreadBytes * 2 >= capacityBytes) {
+            if (dueBySize(i)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** A full batch is waiting, or the lane holds half the buffer's memory unread. */
+    private boolean dueBySize(int lane) {
+        return tail - read[lane] >= wakeCount[lane]
+                || appendedLineBytes - readLineBytes[lane] >= wakeBytes[lane]
+                || (appendedBytes - readBytes[lane]) * 2 >= capacityBytes;
     }
 
     /**
@@ -228,10 +272,8 @@ public final class RecordBuffer {
                 if (unread > 0) {
                     long waited = System.nanoTime() - pendingSinceNanos[lane];
                     boolean due = closed || stopping
-                            || flushTarget > read[lane]
-                            || unread >= wakeCount[lane]
-                            || appendedBytes - readBytes[lane] >= wakeBytes[lane]
-                            || (appendedBytes - readBytes[lane]) * 2 >= capacityBytes
+                            || flushTarget[lane] > read[lane]
+                            || dueBySize(lane)
                             || writersWaiting > 0
                             || waited >= intervalNanos;
                     if (due) {
@@ -265,14 +307,17 @@ public final class RecordBuffer {
         int n = (int) Math.min(unread, max);
         long s = read[lane];
         long bytes = 0;
+        long lineBytes = 0;
         int mask = ring.length - 1;
         for (int i = 0; i < n; i++) {
             LogRecord r = ring[(int) ((s + i) & mask)];
             dst[offset + i] = r;
             bytes += cost(r);
+            lineBytes += lineBytes(r);
         }
         read[lane] = s + n;
         readBytes[lane] += bytes;
+        readLineBytes[lane] += lineBytes;
         if (read[lane] == tail) {
             pendingSinceNanos[lane] = 0;
         }
@@ -321,6 +366,7 @@ public final class RecordBuffer {
                     ring[idx] = null;
                 }
                 head = min;
+                arrivals.dropBelow(head);
                 overflowing = false;
                 spaceFreed.signalAll();
             }
@@ -332,38 +378,55 @@ public final class RecordBuffer {
 
     /** Asks every lane to send what was accepted so far without waiting for its interval. @return the flush target */
     public long requestFlush() {
+        boolean[] all = new boolean[lanes];
+        java.util.Arrays.fill(all, true);
+        return requestFlush(Long.MAX_VALUE, all);
+    }
+
+    /**
+     * Asks the lanes marked in {@code which} to send, without waiting for their interval, every line
+     * below {@code target} (at most what was accepted so far); the other lanes are left alone.
+     *
+     * @return the flush target: {@code target}, or the next sequence number if that is lower
+     */
+    public long requestFlush(long target, boolean[] which) {
         lock.lock();
         try {
-            flushTarget = Math.max(flushTarget, tail);
-            flushGeneration++;
+            long t = Math.min(target, tail);
+            for (int i = 0; i < lanes; i++) {
+                if (which[i]) {
+                    flushTarget[i] = Math.max(flushTarget[i], t);
+                    flushGeneration[i]++;
+                }
+            }
             laneWake.signalAll();
-            return tail;
+            return t;
         } finally {
             lock.unlock();
         }
     }
 
-    /** A counter that moves on every {@link #requestFlush()}, so a lane in backoff can notice one. */
-    public long flushGeneration() {
+    /** A counter that moves on every flush request covering {@code lane}, so a lane in backoff can notice one. */
+    public long flushGeneration(int lane) {
         lock.lock();
         try {
-            return flushGeneration;
+            return flushGeneration[lane];
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Waits up to {@code nanos} for a flush request newer than {@code generation} or a stop; used
-     * for retry backoff so a flush can cut it short.
+     * Waits up to {@code nanos} for a flush request covering {@code lane} newer than {@code generation},
+     * or a stop; used for retry backoff so a flush can cut it short.
      *
      * @return {@code true} when woken by a flush or stop, {@code false} when the time ran out
      */
-    public boolean awaitFlushOrStop(long generation, long nanos) throws InterruptedException {
+    public boolean awaitFlushOrStop(int lane, long generation, long nanos) throws InterruptedException {
         lock.lock();
         try {
             long left = nanos;
-            while (flushGeneration == generation && !stopping) {
+            while (flushGeneration[lane] == generation && !stopping) {
                 if (left <= 0) {
                     return false;
                 }
@@ -399,12 +462,24 @@ public final class RecordBuffer {
      * @return lines below {@code target} each lane has not settled
      */
     public long[] awaitSettled(long target, long deadlineNanos) throws InterruptedException {
+        boolean[] all = new boolean[lanes];
+        java.util.Arrays.fill(all, true);
+        return awaitSettled(target, deadlineNanos, all);
+    }
+
+    /**
+     * Waits until the lanes marked in {@code which} have settled every line below {@code target}, or
+     * until {@code deadlineNanos}.
+     *
+     * @return lines below {@code target} each of those lanes has not settled; 0 for the other lanes
+     */
+    public long[] awaitSettled(long target, long deadlineNanos, boolean[] which) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
                 boolean all = true;
                 for (int i = 0; i < lanes; i++) {
-                    if (settled[i] < target) {
+                    if (which[i] && settled[i] < target) {
                         all = false;
                         break;
                     }
@@ -413,7 +488,7 @@ public final class RecordBuffer {
                 if (all || left <= 0) {
                     long[] pending = new long[lanes];
                     for (int i = 0; i < lanes; i++) {
-                        pending[i] = Math.max(0, target - settled[i]);
+                        pending[i] = which[i] ? Math.max(0, target - settled[i]) : 0;
                     }
                     return pending;
                 }
@@ -474,6 +549,40 @@ public final class RecordBuffer {
         lock.lock();
         try {
             return tail;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * When the oldest line that one of the lanes marked in {@code which} has not settled arrived, as a
+     * value of the arrival clock (at most a millisecond early), or empty when they have settled
+     * everything.
+     */
+    public java.util.OptionalLong oldestPendingSince(boolean[] which) {
+        lock.lock();
+        try {
+            long oldest = Long.MAX_VALUE;
+            for (int i = 0; i < lanes; i++) {
+                if (which[i] && settled[i] < tail) {
+                    oldest = Math.min(oldest, settled[i]);
+                }
+            }
+            return oldest == Long.MAX_VALUE ? java.util.OptionalLong.empty()
+                    : java.util.OptionalLong.of(arrivals.stampOf(oldest));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The sequence number of the first line accepted after {@code nanos} (a value of the arrival
+     * clock): every line below it arrived by then, give or take a millisecond.
+     */
+    public long firstAcceptedAfter(long nanos) {
+        lock.lock();
+        try {
+            return head == tail ? tail : Math.max(head, arrivals.firstArrivedAfter(nanos, tail));
         } finally {
             lock.unlock();
         }

@@ -4,7 +4,9 @@ import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Durations;
 import io.firetap.core.config.Settings;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The pipeline's tunables, with the defaults firetap ships and their {@code FIRETAP_*} variables.
@@ -24,10 +26,14 @@ import java.util.Objects;
  * @param retryBase        first retry backoff ceiling (full jitter: a wait is uniform in [0, ceiling])
  * @param retryMax         largest backoff ceiling
  * @param sendTimeout      the longest the pipeline waits for one send before treating it as failed
+ * @param delivery         sinks' delivery classes other than the default {@link DeliveryClass#GUARANTEED}, keyed
+ *                         by their variable ({@link DeliveryClass#variableFor}); the pipeline checks, when it is
+ *                         built, that each names one of its sinks
  */
 public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration blockTimeout, Duration flushInterval,
         int maxBatchRecords, long maxBatchBytes, int maxRecordBytes, boolean packing, OversizePolicy oversize,
-        LineFormat format, Duration retryBase, Duration retryMax, Duration sendTimeout) {
+        LineFormat format, Duration retryBase, Duration retryMax, Duration sendTimeout,
+        Map<String, DeliveryClass> delivery) {
 
     /** Bytes each buffered line costs on top of its length, so a flood of empty lines is bounded too. */
     public static final int LINE_OVERHEAD_BYTES = 48;
@@ -70,6 +76,7 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
         Objects.requireNonNull(retryBase, "retryBase");
         Objects.requireNonNull(retryMax, "retryMax");
         Objects.requireNonNull(sendTimeout, "sendTimeout");
+        delivery = Map.copyOf(delivery);
         if (bufferBytes < 1) {
             throw new IllegalArgumentException("bufferBytes must be positive: " + bufferBytes);
         }
@@ -89,7 +96,7 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
         return new PipelineConfig(DEFAULT_BUFFER_BYTES, OverflowPolicy.BLOCK, DEFAULT_BLOCK_TIMEOUT,
                 DEFAULT_FLUSH_INTERVAL, DEFAULT_MAX_BATCH_RECORDS, DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_RECORD_BYTES,
                 true, OversizePolicy.SPLIT, LineFormat.RAW, DEFAULT_RETRY_BASE, DEFAULT_RETRY_MAX,
-                DEFAULT_SEND_TIMEOUT);
+                DEFAULT_SEND_TIMEOUT, Map.of());
     }
 
     /** The configuration {@code settings} describe; bad values throw {@link io.firetap.core.config.ConfigException}. */
@@ -114,36 +121,64 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
         Duration sendTimeout = settings.duration(SEND_TIMEOUT, DEFAULT_SEND_TIMEOUT, Duration.ofMillis(10),
                 Duration.ofMinutes(15));
         return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout);
+                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, deliveryClasses(settings));
+    }
+
+    /**
+     * Every {@code FIRETAP_<SINK>_DELIVERY} that is set, checked to be {@code guaranteed} or
+     * {@code best-effort}. Whether each names a sink is checked when the pipeline is built.
+     */
+    private static Map<String, DeliveryClass> deliveryClasses(Settings settings) {
+        Map<String, DeliveryClass> found = new TreeMap<>();
+        for (String name : settings.asMap().keySet()) {
+            if (DeliveryClass.isDeliveryVariable(name) && settings.get(name).isPresent()) {
+                found.put(name, settings.choice(name, DeliveryClass.GUARANTEED, DeliveryClass.class));
+            }
+        }
+        return found;
+    }
+
+    /** The delivery class of the sink named {@code sinkName}: {@link DeliveryClass#GUARANTEED} unless configured. */
+    public DeliveryClass deliveryOf(String sinkName) {
+        return delivery.getOrDefault(DeliveryClass.variableFor(sinkName), DeliveryClass.GUARANTEED);
+    }
+
+    /** This configuration with the sink named {@code sinkName} in delivery class {@code value}. */
+    public PipelineConfig withDelivery(String sinkName, DeliveryClass value) {
+        Objects.requireNonNull(value, "value");
+        Map<String, DeliveryClass> copy = new TreeMap<>(delivery);
+        copy.put(DeliveryClass.variableFor(sinkName), value);
+        return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
+                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, copy);
     }
 
     /** This configuration with another buffer bound. */
     public PipelineConfig withBufferBytes(long value) {
         return new PipelineConfig(value, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout);
+                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, delivery);
     }
 
     /** This configuration with another overflow policy and block bound. */
     public PipelineConfig withOverflow(OverflowPolicy policy, Duration timeout) {
         return new PipelineConfig(bufferBytes, policy, timeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout);
+                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, delivery);
     }
 
     /** This configuration with another flush interval. */
     public PipelineConfig withFlushInterval(Duration value) {
         return new PipelineConfig(bufferBytes, overflow, blockTimeout, value, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout);
+                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, delivery);
     }
 
     /** This configuration with packing on or off. */
     public PipelineConfig withPacking(boolean value) {
         return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, value, oversize, format, retryBase, retryMax, sendTimeout);
+                maxRecordBytes, value, oversize, format, retryBase, retryMax, sendTimeout, delivery);
     }
 
     /** This configuration with another retry backoff. */
     public PipelineConfig withRetry(Duration base, Duration max) {
         return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, base, max, sendTimeout);
+                maxRecordBytes, packing, oversize, format, base, max, sendTimeout, delivery);
     }
 }

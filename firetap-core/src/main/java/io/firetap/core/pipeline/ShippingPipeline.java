@@ -2,6 +2,7 @@ package io.firetap.core.pipeline;
 
 import io.firetap.core.FunctionMetadata;
 import io.firetap.core.LogRecord;
+import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
 import io.firetap.core.config.Sizes;
 import io.firetap.core.internal.Lane;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,12 @@ import org.slf4j.LoggerFactory;
  *       say what is still pending.</li>
  *   <li>No line is lost without a counter in {@link #counters()} and a rate-limited log line that
  *       says how many and why.</li>
+ *   <li>Left to its interval (no flush asked for, no batch full, the buffer less than half full), a
+ *       sink gets at most one call per {@link PipelineConfig#flushInterval()}: the interval runs from
+ *       the first line that arrives after the previous batch was taken.</li>
+ *   <li>Each sink has a {@link DeliveryClass}. The flushes that name one ({@link #flush(Duration,
+ *       DeliveryClass)}, {@link #flushAcceptedBy}) ask only the sinks of that class to send early and
+ *       wait only for them; the others keep their interval. {@link #shutdown} delivers to every sink.</li>
  * </ul>
  */
 public final class ShippingPipeline implements Intake, AutoCloseable {
@@ -48,6 +56,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
 
     private final PipelineConfig config;
     private final List<Sink> sinks;
+    private final DeliveryClass[] delivery;
     private final RecordBuffer buffer;
     private final List<Lane> lanes = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean workersStarted = new java.util.concurrent.atomic.AtomicBoolean();
@@ -61,9 +70,10 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
     private ShippingPipeline(Builder b) {
         this.config = b.config;
         this.sinks = List.copyOf(b.sinks);
+        this.delivery = deliveryClasses(config, sinks);
         this.losses = new LossReporter(LOG, LOSS_REPORT_INTERVAL_NANOS);
         this.buffer = new RecordBuffer(config.bufferBytes(), config.overflow(), config.blockTimeout().toNanos(),
-                sinks.size());
+                sinks.size(), b.clock);
         this.overflowReason = "buffer full (" + PipelineConfig.BUFFER_BYTES + "=" + Sizes.format(config.bufferBytes())
                 + ", " + PipelineConfig.OVERFLOW + "=" + Settings.spelling(config.overflow()) + ")";
         for (int i = 0; i < sinks.size(); i++) {
@@ -72,6 +82,27 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         if (!b.deferWorkers) {
             startWorkers();
         }
+    }
+
+    private static DeliveryClass[] deliveryClasses(PipelineConfig config, List<Sink> sinks) {
+        DeliveryClass[] classes = new DeliveryClass[sinks.size()];
+        List<String> variables = new ArrayList<>();
+        for (int i = 0; i < classes.length; i++) {
+            String name = sinks.get(i).name();
+            classes[i] = config.deliveryOf(name);
+            variables.add(DeliveryClass.variableFor(name) + " (sink " + name + ")");
+        }
+        for (Map.Entry<String, DeliveryClass> e : config.delivery().entrySet()) {
+            boolean named = false;
+            for (Sink sink : sinks) {
+                named |= DeliveryClass.variableFor(sink.name()).equals(e.getKey());
+            }
+            if (!named) {
+                throw ConfigException.invalid(e.getKey(), Settings.spelling(e.getValue()),
+                        "a variable that names a configured sink: " + String.join(", ", variables));
+            }
+        }
+        return classes;
     }
 
     /**
@@ -126,10 +157,19 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
      * @return {@code true} when every sink finished starting in time
      */
     public boolean awaitSinksStarted(Duration timeout) {
+        return awaitStarted(timeout, all());
+    }
+
+    /** {@link #awaitSinksStarted(Duration)} for the sinks of class {@code delivery} only. */
+    public boolean awaitSinksStarted(Duration timeout, DeliveryClass delivery) {
+        return awaitStarted(timeout, lanesOf(delivery));
+    }
+
+    private boolean awaitStarted(Duration timeout, boolean[] which) {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         try {
-            for (Lane lane : lanes) {
-                if (!lane.awaitReady(deadline - System.nanoTime())) {
+            for (int i = 0; i < lanes.size(); i++) {
+                if (which[i] && !lanes.get(i).awaitReady(deadline - System.nanoTime())) {
                     return false;
                 }
             }
@@ -151,16 +191,97 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
      * Lines not settled by then stay buffered and go out later.
      */
     public FlushResult flush(Duration timeout) {
+        return flushThrough(Long.MAX_VALUE, all(), timeout);
+    }
+
+    /**
+     * {@link #flush(Duration)} for the sinks of class {@code delivery} only: the others are neither
+     * asked to send early nor waited for, and the result names only these.
+     */
+    public FlushResult flush(Duration timeout, DeliveryClass delivery) {
+        return flushThrough(Long.MAX_VALUE, lanesOf(delivery), timeout);
+    }
+
+    /**
+     * Sends the lines accepted at or before {@code acceptedByNanos} (a value of the pipeline's
+     * {@linkplain Builder#clock clock}; lines accepted within a millisecond after it may be included) that sinks of class
+     * {@code delivery} have not settled, and waits until those sinks have settled them or
+     * {@code timeout} has passed. Lines accepted later are left to the interval, so a sink that has
+     * already sent the old lines makes no extra call for the new ones.
+     */
+    public FlushResult flushAcceptedBy(long acceptedByNanos, DeliveryClass delivery, Duration timeout) {
+        return flushThrough(buffer.firstAcceptedAfter(acceptedByNanos), lanesOf(delivery), timeout);
+    }
+
+    private FlushResult flushThrough(long limit, boolean[] which, Duration timeout) {
         startWorkers();
         long start = System.nanoTime();
         long deadline = start + Math.max(0, timeout.toNanos());
-        long target = buffer.requestFlush();
-        long[] pending = awaitSettled(target, deadline);
+        long target = buffer.requestFlush(limit, which);
+        long[] pending = awaitSettled(target, deadline, which);
         losses.report();
         if (allZero(pending)) {
-            flushSinks(deadline);
+            flushSinks(deadline, which);
         }
-        return result(pending, start);
+        return result(pending, start, which);
+    }
+
+    /**
+     * When the oldest line that a sink of class {@code delivery} has not settled (delivered, or
+     * rejected and counted) was accepted, as a value of the pipeline's {@linkplain Builder#clock clock}
+     * — at most a millisecond early, never late — or empty when those sinks have settled everything.
+     */
+    public OptionalLong oldestPendingSince(DeliveryClass delivery) {
+        return buffer.oldestPendingSince(lanesOf(delivery));
+    }
+
+    /**
+     * {@link #oldestPendingSince(DeliveryClass)} for the sink named {@code sinkName}.
+     *
+     * @throws IllegalArgumentException when no sink has that name
+     */
+    public OptionalLong oldestPendingSince(String sinkName) {
+        boolean[] which = new boolean[lanes.size()];
+        boolean found = false;
+        for (int i = 0; i < which.length; i++) {
+            which[i] = sinks.get(i).name().equals(sinkName);
+            found |= which[i];
+        }
+        if (!found) {
+            throw new IllegalArgumentException("no sink named " + sinkName);
+        }
+        return buffer.oldestPendingSince(which);
+    }
+
+    /** Lines accepted but not yet settled, the largest figure over the sinks of class {@code delivery}. */
+    public long pendingLines(DeliveryClass delivery) {
+        long max = 0;
+        for (int i = 0; i < lanes.size(); i++) {
+            if (this.delivery[i] == delivery) {
+                max = Math.max(max, buffer.pending(i));
+            }
+        }
+        return max;
+    }
+
+    /** The delivery class of each sink, in the order of {@link #sinks()}. */
+    public List<DeliveryClass> deliveryClasses() {
+        return List.of(delivery);
+    }
+
+    private boolean[] lanesOf(DeliveryClass wanted) {
+        Objects.requireNonNull(wanted, "delivery");
+        boolean[] which = new boolean[lanes.size()];
+        for (int i = 0; i < which.length; i++) {
+            which[i] = delivery[i] == wanted;
+        }
+        return which;
+    }
+
+    private boolean[] all() {
+        boolean[] which = new boolean[lanes.size()];
+        java.util.Arrays.fill(which, true);
+        return which;
     }
 
     /**
@@ -188,7 +309,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         long flushDeadline = deadline - (long) (total * SINK_SHUTDOWN_SHARE);
         buffer.close();
         long target = buffer.requestFlush();
-        long[] pending = awaitSettled(target, flushDeadline);
+        long[] pending = awaitSettled(target, flushDeadline, all());
         for (Lane lane : lanes) {
             lane.abandon();
         }
@@ -208,29 +329,31 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         }
         losses.report();
         shutdownSinks(deadline);
-        FlushResult result = result(pending, start);
+        FlushResult result = result(pending, start, all());
         if (!result.complete()) {
             LOG.warn("shutdown left {} lines undelivered: {}", result.pendingLines(), result.pendingBySink());
         }
         return result;
     }
 
-    private long[] awaitSettled(long target, long deadline) {
+    private long[] awaitSettled(long target, long deadline, boolean[] which) {
         try {
-            return buffer.awaitSettled(target, deadline);
+            return buffer.awaitSettled(target, deadline, which);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             long[] pending = new long[lanes.size()];
             for (int i = 0; i < pending.length; i++) {
-                pending[i] = buffer.pending(i);
+                pending[i] = which[i] ? buffer.pending(i) : 0;
             }
             return pending;
         }
     }
 
-    private void flushSinks(long deadline) {
-        for (Sink sink : sinks) {
-            awaitBounded(sink.flush(), deadline, sink, "flush");
+    private void flushSinks(long deadline, boolean[] which) {
+        for (int i = 0; i < sinks.size(); i++) {
+            if (which[i]) {
+                awaitBounded(sinks.get(i).flush(), deadline, sinks.get(i), "flush");
+            }
         }
     }
 
@@ -261,10 +384,13 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         }
     }
 
-    private FlushResult result(long[] pending, long start) {
+    private FlushResult result(long[] pending, long start, boolean[] which) {
         Map<String, Long> bySink = new LinkedHashMap<>();
         long max = 0;
         for (int i = 0; i < pending.length; i++) {
+            if (!which[i]) {
+                continue;
+            }
             bySink.merge(sinks.get(i).name(), pending[i], Long::sum);
             max = Math.max(max, pending[i]);
         }
@@ -313,8 +439,20 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         private FunctionMetadata function = new FunctionMetadata("", "", 0, "", "", "", "");
         private final List<Sink> sinks = new ArrayList<>();
         private boolean deferWorkers;
+        private java.util.function.LongSupplier clock;
 
         private Builder() {
+        }
+
+        /**
+         * The clock that stamps when lines are accepted, as {@link ShippingPipeline#oldestPendingSince}
+         * and {@link ShippingPipeline#flushAcceptedBy} read them, in {@link System#nanoTime()}'s scale:
+         * {@link System#nanoTime()} unless a test moves time itself (together with the barrier that
+         * reads these ages). The flush interval always keeps real time.
+         */
+        public Builder clock(java.util.function.LongSupplier nanoTime) {
+            this.clock = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
         }
 
         /**

@@ -71,6 +71,9 @@ final class Environment {
                 .layer(dir.resolve("layer"))
                 .taskRoot(dir.resolve("task"))
                 .functionName("checkout")
+                // most tests here assert that an invocation's lines are in the sink while frozen after it:
+                // strict mode's guarantee; AdaptiveDeliveryEndToEndTest covers the default mode
+                .env("FIRETAP_DELIVERY", "strict")
                 .env("FIRETAP_STREAM_NAME", "logs")
                 .env("FIRETAP_SOCKET_PATH", dir.resolve("firetap.sock").toString())
                 .env("FIRETAP_INTAKE_PATH", dir.resolve("firetap.fifo").toString())

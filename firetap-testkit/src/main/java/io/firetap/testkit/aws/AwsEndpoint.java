@@ -5,6 +5,7 @@ import io.firetap.testkit.aws.internal.FirehoseService;
 import io.firetap.testkit.aws.internal.Journal;
 import io.firetap.testkit.aws.internal.KinesisService;
 import io.firetap.testkit.aws.internal.LoopbackServer;
+import io.firetap.testkit.aws.internal.RoundTrip;
 import io.firetap.testkit.aws.internal.SigV4Check;
 import io.firetap.testkit.aws.internal.StreamLedger;
 import io.firetap.testkit.aws.internal.WireFormat;
@@ -12,6 +13,7 @@ import io.firetap.testkit.fault.Faults;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,6 +52,10 @@ import java.util.function.Consumer;
  *   <li>Every call that breaks a rule is answered with the service's error whatever faults are
  *       on, and recorded as a {@link Violation}; valid calls then meet the {@link #faults()}.</li>
  *   <li>Accepted records are kept per stream ({@link AcceptedStream}), byte for byte.</li>
+ *   <li>With {@link Builder#latency(Duration, Duration)}, every call takes a regional endpoint's round
+ *       trip (half before it takes effect, half before its answer leaves), each on its own request
+ *       thread: a slow call never holds back calls on other connections. Loopback answers in well under
+ *       a millisecond, which hides what a real round trip costs the code under test.</li>
  *   <li>Thread-safe. {@link #close()} is idempotent and stops every thread it started.</li>
  * </ul>
  *
@@ -70,6 +76,7 @@ public final class AwsEndpoint implements AutoCloseable {
     private final Faults faults;
     private final LoopbackServer server;
     private final AwsHttpHandler handler;
+    private final RoundTrip roundTrip;
 
     private AwsEndpoint(Builder builder) {
         Clock clock = Clock.systemUTC();
@@ -96,8 +103,11 @@ public final class AwsEndpoint implements AutoCloseable {
         // The handler needs the faults and the faults need the server (to refuse connections): a holder breaks the cycle.
         GateHolder gate = new GateHolder();
         this.faults = new Faults(builder.seed, gate);
+        // its own sequence, so switching latency on does not change which calls meet which faults
+        this.roundTrip = builder.latency.isZero() && builder.jitter.isZero() ? RoundTrip.NONE
+                : new RoundTrip(builder.latency, builder.jitter, ~builder.seed);
         this.handler = new AwsHttpHandler(firehose, kinesis, faults, journal, clock,
-                builder.secretAccessKey == null ? null : new SigV4Check(builder.secretAccessKey));
+                builder.secretAccessKey == null ? null : new SigV4Check(builder.secretAccessKey), roundTrip);
         this.server = new LoopbackServer(builder.address, builder.port, handler, "firetap-aws-endpoint");
         gate.server = server;
     }
@@ -134,6 +144,16 @@ public final class AwsEndpoint implements AutoCloseable {
             throw new IllegalStateException("the port is picked by start(); call it first");
         }
         return port;
+    }
+
+    /** The least time each call takes, before any jitter ({@link Duration#ZERO} unless the builder set a latency). */
+    public Duration latency() {
+        return roundTrip.base();
+    }
+
+    /** The most each call takes beyond {@link #latency()}. */
+    public Duration jitter() {
+        return roundTrip.jitter();
     }
 
     /** The faults injected into valid calls, for both services. */
@@ -184,7 +204,8 @@ public final class AwsEndpoint implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AwsEndpoint{port " + server.port() + ", firehose=" + deliveryStreams.keySet() + ", kinesis=" + dataStreams.keySet() + "}";
+        return "AwsEndpoint{port " + server.port() + ", firehose=" + deliveryStreams.keySet() + ", kinesis=" + dataStreams.keySet()
+                + ", latency " + roundTrip + "}";
     }
 
     private static AcceptedStream hosted(Map<String, AcceptedStream> streams, String name, String kind) {
@@ -227,8 +248,34 @@ public final class AwsEndpoint implements AutoCloseable {
         private Consumer<AcceptedRecord> onAccepted;
         private Consumer<Violation> onViolation;
         private String secretAccessKey;
+        private Duration latency = Duration.ZERO;
+        private Duration jitter = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /**
+         * Every Firehose and Kinesis call answers {@code base} plus up to {@code jitter} after it
+         * arrives (drawn uniformly per call, from a sequence the {@link #seed(long)} fixes), as a regional
+         * endpoint's round trip would: half of it passes before the call takes effect, the rest before
+         * the answer leaves, whatever the outcome. Each call waits on its own thread, so calls on other
+         * connections answer independently. Injected {@link Faults#latency(Duration)} adds to it.
+         * Default: none.
+         */
+        public Builder latency(Duration base, Duration jitter) {
+            Objects.requireNonNull(base, "base");
+            Objects.requireNonNull(jitter, "jitter");
+            if (base.isNegative() || jitter.isNegative()) {
+                throw new IllegalArgumentException("latency and jitter must not be negative: " + base + ", " + jitter);
+            }
+            this.latency = base;
+            this.jitter = jitter;
+            return this;
+        }
+
+        /** {@link #latency(Duration, Duration)} without jitter. */
+        public Builder latency(Duration base) {
+            return latency(base, Duration.ZERO);
         }
 
         /** Listen on {@code port}; 0 (the default) picks a free one. */

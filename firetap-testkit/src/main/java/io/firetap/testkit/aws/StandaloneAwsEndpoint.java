@@ -43,7 +43,9 @@ public final class StandaloneAwsEndpoint {
             "  --fail-entries P         fail each batch entry with the throttling code with probability P",
             "  --server-errors P        answer HTTP 500 with probability P",
             "  --reset-connections P    drop the connection without an answer with probability P",
-            "  --latency-ms N           answer every call N milliseconds late",
+            "  --latency-ms N           every call answers N ms after it arrives, as a regional endpoint's",
+            "                           round trip (half before it takes effect, half after); default 0",
+            "  --jitter-ms N            plus a uniform random 0 to N ms per call; default 0",
             "  --help                   this text");
 
     private StandaloneAwsEndpoint() {
@@ -94,14 +96,14 @@ public final class StandaloneAwsEndpoint {
                 .address(options.address)
                 .seed(options.seed)
                 .onAccepted(printer::accepted)
-                .onViolation(printer::violation);
+                .onViolation(printer::violation)
+                .latency(Duration.ofMillis(options.latencyMillis), Duration.ofMillis(options.jitterMillis));
         options.deliveryStreams.forEach(builder::deliveryStream);
         options.dataStreams.forEach(builder::dataStream);
         AwsEndpoint endpoint = builder.start();
         Faults faults = endpoint.faults();
         faults.throttleCalls(options.throttleCalls).failEntries(options.failEntries)
-                .serverErrors(options.serverErrors).resetConnections(options.resetConnections)
-                .latency(Duration.ofMillis(options.latencyMillis));
+                .serverErrors(options.serverErrors).resetConnections(options.resetConnections);
         err.println("firetap AWS endpoint listening on " + endpoint.endpointUri());
         if (!options.deliveryStreams.isEmpty()) {
             err.println("  Firehose delivery streams: " + String.join(", ", options.deliveryStreams));
@@ -112,6 +114,10 @@ public final class StandaloneAwsEndpoint {
         }
         err.println("  clients: AWS_ENDPOINT_URL=" + endpoint.endpointUri()
                 + " (Kinesis SDK clients need HTTP/1.1: NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))");
+        if (!endpoint.latency().isZero() || !endpoint.jitter().isZero()) {
+            err.println("  latency: every call " + endpoint.latency().toMillis() + " ms"
+                    + (endpoint.jitter().isZero() ? "" : " plus up to " + endpoint.jitter().toMillis() + " ms"));
+        }
         err.println("  faults: " + faults);
         err.flush();
         return endpoint;
@@ -210,6 +216,7 @@ public final class StandaloneAwsEndpoint {
         double serverErrors;
         double resetConnections;
         long latencyMillis;
+        long jitterMillis;
         boolean help;
 
         static Options parse(String... args) {
@@ -257,6 +264,9 @@ public final class StandaloneAwsEndpoint {
                         break;
                     case "--latency-ms":
                         o.latencyMillis = number(flag, value, 0, Duration.ofHours(1).toMillis());
+                        break;
+                    case "--jitter-ms":
+                        o.jitterMillis = number(flag, value, 0, Duration.ofHours(1).toMillis());
                         break;
                     default:
                         throw new IllegalArgumentException("unknown option " + flag);

@@ -28,7 +28,9 @@ import java.util.stream.Stream;
  * {@code FIRETAP_*} variables set in the environment are passed on to the function (e.g.
  * {@code FIRETAP_LOG_LEVEL=debug ./firetap-local --show-output}). It prints one line per invocation (lines written, lines in Firehose while the environment is
  * frozen, the post-runtime hold) and ends with a summary line; exit status 0 when every line was
- * delivered before each freeze, 1 otherwise.
+ * delivered by the end (before each freeze in strict mode, {@code FIRETAP_DELIVERY=strict}), 1 otherwise.
+ * In the default adaptive mode, back-to-back invocations are steady traffic: lines may wait in the
+ * frozen environment for the flush interval, and the line says how many.
  */
 public final class LocalRun {
     private static final String STREAM = "firetap-local";
@@ -110,6 +112,7 @@ public final class LocalRun {
             if (showOutput) {
                 builder.echoOutput(System.err);
             }
+            boolean strict = "strict".equalsIgnoreCase(System.getenv().getOrDefault("FIRETAP_DELIVERY", "adaptive").trim());
             boolean allOnTime = true;
             ShutdownReport end;
             HoldSummary holds;
@@ -120,10 +123,10 @@ public final class LocalRun {
                     Invocation invocation = lambda.invoke("{\"lines\":" + lines + "}");
                     long expected = (long) k * lines;
                     boolean onTime = deliveredWhileFrozen[k] >= expected;
-                    allOnTime &= onTime && invocation.status() == Invocation.Status.SUCCESS;
+                    allOnTime &= (onTime || !strict) && invocation.status() == Invocation.Status.SUCCESS;
                     out.printf(Locale.ROOT, "invocation %2d/%d: %s, %d lines in Firehose while frozen (%s), post-runtime hold %.2f ms%n",
                             k, invocations, invocation.status().name().toLowerCase(Locale.ROOT), deliveredWhileFrozen[k],
-                            onTime ? "all so far" : "missing " + (expected - deliveredWhileFrozen[k]),
+                            onTime ? "all so far" : (expected - deliveredWhileFrozen[k]) + " waiting for the flush interval",
                             invocation.hold().toNanos() / 1e6);
                 }
                 holds = lambda.holds();

@@ -19,7 +19,8 @@ class StandaloneAwsEndpointTest {
     @Test
     void parsesStreamsPortAndFaults() {
         Options o = Options.parse("--firehose", "logs", "--kinesis", "events:4", "--kinesis", "audit", "--port", "4566",
-                "--print", "records", "--seed", "7", "--throttle-calls", "0.2", "--fail-entries", "0.25", "--latency-ms", "5");
+                "--print", "records", "--seed", "7", "--throttle-calls", "0.2", "--fail-entries", "0.25", "--latency-ms", "5",
+                "--jitter-ms", "2");
         assertThat(o.deliveryStreams).containsExactly("logs");
         assertThat(o.dataStreams).containsExactly(DataStreamSpec.of("events", 4), DataStreamSpec.of("audit", 1));
         assertThat(o.port).isEqualTo(4566);
@@ -28,6 +29,7 @@ class StandaloneAwsEndpointTest {
         assertThat(o.throttleCalls).isEqualTo(0.2);
         assertThat(o.failEntries).isEqualTo(0.25);
         assertThat(o.latencyMillis).isEqualTo(5);
+        assertThat(o.jitterMillis).isEqualTo(2);
     }
 
     @Test
@@ -40,9 +42,24 @@ class StandaloneAwsEndpointTest {
                 .hasMessage("--kinesis events:SHARDS 'x': not a whole number");
         assertThatThrownBy(() -> Options.parse("--firehose", "logs", "--print", "all"))
                 .hasMessage("--print 'all': allowed are lines, records, none");
+        assertThatThrownBy(() -> Options.parse("--firehose", "logs", "--jitter-ms", "-1"))
+                .hasMessage("--jitter-ms '-1': allowed are 0 to 3600000");
         assertThatThrownBy(() -> Options.parse("--firehose")).hasMessage("--firehose needs a value");
         assertThatThrownBy(() -> Options.parse("--frehose", "logs")).hasMessage("unknown option --frehose");
         assertThatThrownBy(() -> Options.parse()).hasMessage("give at least one --firehose or --kinesis stream");
+    }
+
+    @Test
+    void takesTheLatencyItIsGiven() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        try (AwsEndpoint endpoint = StandaloneAwsEndpoint.start(
+                Options.parse("--firehose", "logs", "--latency-ms", "20", "--jitter-ms", "5"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), errStream)) {
+            assertThat(endpoint.latency()).isEqualTo(Duration.ofMillis(20));
+            assertThat(endpoint.jitter()).isEqualTo(Duration.ofMillis(5));
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("latency: every call 20 ms plus up to 5 ms");
     }
 
     @Test

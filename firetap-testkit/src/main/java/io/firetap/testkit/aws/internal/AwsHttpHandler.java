@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The AWS JSON 1.1 / CBOR 1.1 front door: dispatches on {@code X-Amz-Target}, answers in the
  * encoding the request used, and applies the injected faults to calls that passed validation.
+ * Every AWS call, whatever its outcome, takes the {@link RoundTrip}: half before it takes effect,
+ * half before its answer (or the closed connection) reaches the client.
  * Signatures are accepted whatever they are unless a {@link SigV4Check} is given. A call that breaks a rule is always answered with
  * the service's error (and recorded), whatever faults are on: the service validates first.
  */
@@ -36,16 +37,21 @@ public final class AwsHttpHandler implements HttpHandler {
     private final Journal journal;
     private final Clock clock;
     private final SigV4Check signatures;
+    private final RoundTrip roundTrip;
 
-    /** @param signatures checks each call's signature; {@code null} accepts any */
+    /**
+     * @param signatures checks each call's signature; {@code null} accepts any
+     * @param roundTrip  the latency every AWS call takes
+     */
     public AwsHttpHandler(FirehoseService firehose, KinesisService kinesis, Faults faults, Journal journal, Clock clock,
-            SigV4Check signatures) {
+            SigV4Check signatures, RoundTrip roundTrip) {
         firehose.operations().forEach((name, op) -> operations.put(AwsService.FIREHOSE.targetPrefix() + "." + name, op));
         kinesis.operations().forEach((name, op) -> operations.put(AwsService.KINESIS.targetPrefix() + "." + name, op));
         this.faults = faults;
         this.journal = journal;
         this.clock = clock;
         this.signatures = signatures;
+        this.roundTrip = java.util.Objects.requireNonNull(roundTrip, "roundTrip");
         for (WireFormat format : WireFormat.values()) {
             callsByFormat.put(format, new LongAdder());
         }
@@ -76,14 +82,22 @@ public final class AwsHttpHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        Reply reply = new Reply(exchange);
         try {
-            Instant arrival = clock.instant();
             byte[] body = readBody(exchange);
             if ("GET".equals(exchange.getRequestMethod())) {
                 // Lets people and scripts see the endpoint is up without an AWS client.
-                send(exchange, 200, "text/plain; charset=utf-8", "firetap AWS endpoint: Firehose and Kinesis\n".getBytes(StandardCharsets.UTF_8), null);
+                reply.send(200, "text/plain; charset=utf-8", "firetap AWS endpoint: Firehose and Kinesis\n".getBytes(StandardCharsets.UTF_8), null);
                 return;
             }
+            long trip = roundTrip.nextNanos();
+            long way = trip / 2;
+            reply.backNanos = trip - way;
+            if (!RoundTrip.pause(way)) {
+                exchange.close();
+                return;
+            }
+            Instant arrival = clock.instant();
             WireFormat format = WireFormat.ofContentType(exchange.getRequestHeaders().getFirst("Content-Type"));
             callsByFormat.get(format).increment();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -92,7 +106,7 @@ public final class AwsHttpHandler implements HttpHandler {
                 ServiceError error = new ServiceError(400, "UnknownOperationException",
                         target == null ? "Missing X-Amz-Target header" : "Unknown operation " + target);
                 journal.violation(new Violation(arrival, serviceOf(target), operationOf(target), null, error.code(), error.getMessage()), null);
-                sendError(exchange, format, error);
+                reply.sendError(format, error);
                 return;
             }
             String badSignature = signatures == null ? null
@@ -101,7 +115,7 @@ public final class AwsHttpHandler implements HttpHandler {
             if (badSignature != null) {
                 ServiceError error = new ServiceError(400, "InvalidSignatureException", badSignature);
                 journal.violation(new Violation(arrival, serviceOf(target), operationOf(target), null, error.code(), error.getMessage()), null);
-                sendError(exchange, format, error);
+                reply.sendError(format, error);
                 return;
             }
             Map<String, Object> request;
@@ -110,24 +124,24 @@ public final class AwsHttpHandler implements HttpHandler {
             } catch (MalformedBodyException e) {
                 ServiceError error = ServiceError.serialization(e.getMessage());
                 journal.violation(new Violation(arrival, serviceOf(target), operationOf(target), null, error.code(), error.getMessage()), null);
-                sendError(exchange, format, error);
+                reply.sendError(format, error);
                 return;
             }
             PreparedCall call;
             try {
                 call = operation.prepare(request, format);
             } catch (ServiceError refused) {
-                sendError(exchange, format, refused);
+                reply.sendError(format, refused);
                 return;
             }
-            answer(exchange, format, call, faults.nextCall(), arrival);
+            answer(reply, format, call, faults.nextCall(), arrival);
         } catch (IOException e) {
             // The client went away mid-call: there is no one to answer.
             exchange.close();
         } catch (RuntimeException e) {
             LOG.error("endpoint bug while handling {}", exchange.getRequestHeaders().getFirst("X-Amz-Target"), e);
             try {
-                sendError(exchange, WireFormat.ofContentType(exchange.getRequestHeaders().getFirst("Content-Type")),
+                reply.sendError(WireFormat.ofContentType(exchange.getRequestHeaders().getFirst("Content-Type")),
                         new ServiceError(500, "InternalFailure", "firetap endpoint failure: " + e));
             } catch (IOException | RuntimeException unanswerable) {
                 exchange.close();
@@ -135,63 +149,77 @@ public final class AwsHttpHandler implements HttpHandler {
         }
     }
 
-    private void answer(HttpExchange exchange, WireFormat format, PreparedCall call, CallFault fault, Instant arrival)
+    private void answer(Reply reply, WireFormat format, PreparedCall call, CallFault fault, Instant arrival)
             throws IOException {
-        if (!fault.latency().isZero() && !pause(fault.latency().toNanos())) {
-            exchange.close();
+        if (!fault.latency().isZero() && !RoundTrip.pause(fault.latency().toNanos())) {
+            reply.exchange.close();
             return;
         }
         FaultKind failure = fault.failure();
         if (failure == FaultKind.CONNECTION_RESET) {
             // Closing before any response header makes the server drop the connection.
-            exchange.close();
+            reply.close();
             return;
         }
         if (failure != null && failure != FaultKind.RESPONSE_LOST) {
-            sendError(exchange, format, call.fault(failure));
+            reply.sendError(format, call.fault(failure));
             return;
         }
         Map<String, Object> response;
         try {
             response = call.commit(faults, arrival);
         } catch (ServiceError entryFault) {
-            sendError(exchange, format, entryFault);
+            reply.sendError(format, entryFault);
             return;
         }
         if (failure == FaultKind.RESPONSE_LOST) {
-            exchange.close();
+            reply.close();
             return;
         }
-        send(exchange, 200, format.contentType(), format.encode(response), null);
+        reply.send(200, format.contentType(), format.encode(response), null);
     }
 
-    private static boolean pause(long nanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+    /** One call's way back: whatever ends the call first waits out the rest of its round trip. */
+    private static final class Reply {
+        private final HttpExchange exchange;
+        private long backNanos;
+
+        Reply(HttpExchange exchange) {
+            this.exchange = exchange;
         }
-    }
 
-    private static void sendError(HttpExchange exchange, WireFormat format, ServiceError error) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("__type", error.code());
-        body.put("message", error.getMessage());
-        send(exchange, error.status(), format.contentType(), format.encode(body), error.code());
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body, String errorType)
-            throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        if (errorType != null) {
-            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+        private boolean travel() {
+            long nanos = backNanos;
+            backNanos = 0;
+            return RoundTrip.pause(nanos);
         }
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+
+        void close() {
+            travel();
+            exchange.close();
+        }
+
+        void sendError(WireFormat format, ServiceError error) throws IOException {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("__type", error.code());
+            body.put("message", error.getMessage());
+            send(error.status(), format.contentType(), format.encode(body), error.code());
+        }
+
+        void send(int status, String contentType, byte[] body, String errorType) throws IOException {
+            if (!travel()) {
+                exchange.close();
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+            if (errorType != null) {
+                exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+            }
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
         }
     }
 
