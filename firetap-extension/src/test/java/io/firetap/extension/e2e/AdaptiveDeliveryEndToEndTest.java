@@ -82,9 +82,12 @@ class AdaptiveDeliveryEndToEndTest {
             }
             assertThat(whileFrozen.get(2)).as("sparse: all lines so far delivered while frozen after 2").isEqualTo(2L * LINES);
             assertThat(whileFrozen.get(3)).as("sparse: all lines so far delivered while frozen after 3").isEqualTo(3L * LINES);
-            // the first two back-to-back invocations are sparse by the rule; the rest are steady
-            assertThat(steady.subList(2, steady.size())).allSatisfy(i -> assertThat(i.hold())
-                    .as("steady invocation %d holds no round trip", i.number()).isLessThan(Duration.ofMillis(20)));
+            // the first two back-to-back invocations are sparse by the rule; the rest are steady. A strict
+            // barrier holds every one of them for at least the 20 ms round trip; an adaptive one holds only
+            // for lines that got overdue (on a busy machine, now and then)
+            List<Duration> steadyHolds = steady.subList(2, steady.size()).stream().map(Invocation::hold).sorted().toList();
+            assertThat(steadyHolds.get(steadyHolds.size() / 2)).as("median hold of the steady invocations %s", steadyHolds)
+                    .isLessThan(Duration.ofMillis(20));
             assertThat(callsAfterSteady - callsBeforeSteady).as("calls for %d steady invocations", steady.size())
                     .isLessThan(steady.size() / 2);
             assertThat(whileFrozen.get(24)).as("the sparse invocation after steady traffic delivered everything")

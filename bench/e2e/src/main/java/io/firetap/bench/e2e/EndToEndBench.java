@@ -2,6 +2,7 @@ package io.firetap.bench.e2e;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.firetap.testkit.aws.AcceptedRecord;
 import io.firetap.testkit.aws.AcceptedStream;
 import io.firetap.testkit.aws.AwsEndpoint;
 import io.firetap.testkit.lambda.Invocation;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -52,7 +54,7 @@ public final class EndToEndBench {
     private final Path task;
     private final Map<String, Object> results = new LinkedHashMap<>();
     private static boolean showOutput;
-    /** Scenarios to run (throughput, memory, hold, cold, proxy, sinks); null runs all and writes the report. */
+    /** Scenarios to run (throughput, memory, hold, cold, proxy, sinks, delivery); null runs all and writes the report. */
     private static Set<String> only;
 
     private EndToEndBench(Path zip, Path out, boolean quick) throws IOException {
@@ -122,6 +124,10 @@ public final class EndToEndBench {
         if (selected("proxy")) {
             log("wrapper: the Runtime API proxy's and the intake's cost per invocation");
             results.put("proxy", proxyOverhead());
+        }
+        if (selected("delivery")) {
+            log("delivery modes at a 20 ms round trip: steady and sparse traffic, adaptive and strict");
+            results.put("delivery", deliveryModes());
         }
         if (selected("sinks")) {
             log("sinks alone: pipeline + sink + loopback endpoint in one JVM");
@@ -456,6 +462,79 @@ public final class EndToEndBench {
     }
 
     /**
+     * Each delivery mode under steady traffic (an invocation every 50 ms, about 20 per second) and
+     * sparse traffic (one every 2 s), against an endpoint that answers after a 20 ms round trip, 100
+     * lines of 100 B per invocation: the hold after each response, the destination calls per
+     * invocation, whether every line was in the sink while frozen after its invocation, and the
+     * largest delay from a line's write to its arrival at the endpoint.
+     */
+    private Map<String, Object> deliveryModes() throws Exception {
+        Map<String, Object> cells = new LinkedHashMap<>();
+        int steadyInvocations = reps < 3 ? 60 : 200;
+        int sparseInvocations = reps < 3 ? 4 : 10;
+        for (String mode : new String[] {"adaptive", "strict"}) {
+            cells.put(mode + "Steady", deliveryRun(mode, steadyInvocations, Duration.ofMillis(50)));
+            log("  " + mode + ", steady: " + cells.get(mode + "Steady"));
+            cells.put(mode + "Sparse", deliveryRun(mode, sparseInvocations, Duration.ofSeconds(2)));
+            log("  " + mode + ", sparse: " + cells.get(mode + "Sparse"));
+        }
+        return cells;
+    }
+
+    private Map<String, Object> deliveryRun(String mode, int invocations, Duration every) throws Exception {
+        int lines = 100;
+        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).latency(Duration.ofMillis(20)).start()) {
+            AcceptedStream stream = aws.deliveryStream(STREAM);
+            long[] whileFrozen = new long[invocations + 2];
+            long[] holds = new long[invocations - 1];
+            long firstHold;
+            long callsAfterFirst;
+            try (LambdaEmulator lambda = environment(aws, "flood", Map.of("FIRETAP_DELIVERY", mode))
+                    .onFrozen(i -> whileFrozen[i.number()] = stream.lineCount()).build().start()) {
+                long next = System.nanoTime();
+                firstHold = lambda.invoke("{\"lines\":" + lines + ",\"size\":100,\"stamp\":true}").hold().toNanos();
+                callsAfterFirst = stream.calls();
+                for (int i = 0; i < invocations - 1; i++) {
+                    next += every.toNanos();
+                    for (long wait = next - System.nanoTime(); wait > 0; wait = next - System.nanoTime()) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    holds[i] = lambda.invoke("{\"lines\":" + lines + ",\"size\":100,\"stamp\":true}").hold().toNanos();
+                }
+                lambda.shutdown();
+            }
+            Arrays.sort(holds);
+            int deliveredBeforeFreeze = 0;
+            for (int k = 1; k <= invocations; k++) {
+                if (whileFrozen[k] >= (long) k * lines) {
+                    deliveredBeforeFreeze++;
+                }
+            }
+            long largestDelay = 0;
+            for (AcceptedRecord record : stream.records()) {
+                long arrived = record.arrivedAt().toEpochMilli();
+                for (String line : record.text().split("\n")) {
+                    largestDelay = Math.max(largestDelay, arrived - Long.parseLong(line.substring(0, 13)));
+                }
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("invocations", invocations);
+            row.put("everyMs", every.toMillis());
+            row.put("firstHoldMs", firstHold / 1e6);
+            row.put("holdP50Ms", rank(holds, 0.50) / 1e6);
+            row.put("holdP99Ms", rank(holds, 0.99) / 1e6);
+            row.put("holdMaxMs", holds[holds.length - 1] / 1e6);
+            // the first invocation's calls (the cold start) aside
+            row.put("callsPerInvocation", (double) (stream.calls() - callsAfterFirst) / (invocations - 1));
+            row.put("deliveredBeforeFreeze", deliveredBeforeFreeze);
+            row.put("largestWriteToArrivalMs", largestDelay);
+            row.put("linesDelivered", stream.lineCount());
+            row.put("linesWritten", (long) invocations * lines);
+            return row;
+        }
+    }
+
+    /**
      * Lines/s through each sink into its loopback endpoint, 100-byte lines, packing on and off: the
      * sink's steady-state capacity in this JVM (default JIT), after warm-up runs that are not
      * counted — the first runs measure the JIT compiling the SDK and the endpoint (the first of
@@ -502,6 +581,9 @@ public final class EndToEndBench {
                 .env("AWS_ENDPOINT_URL_FIREHOSE", aws.endpointUri().toString())
                 .env("AWS_ACCESS_KEY_ID", "bench")
                 .env("AWS_SECRET_ACCESS_KEY", "bench")
+                // one flush per invocation, what the throughput, hold and cost figures measure; the
+                // delivery scenario sets the mode itself
+                .env("FIRETAP_DELIVERY", "strict")
                 .environment(extra);
         if (showOutput) {
             b.echoOutput(System.err);

@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
 /**
  * The benchmark's function: for each event {@code {"lines":N,"size":S}} it writes N lines of S
  * bytes (newline included) to stdout as fast as it can, then responds; with {@code "rate":R} it
- * paces them at R lines per second (in 10 ms steps). With arguments
+ * paces them at R lines per second (in 10 ms steps); with {@code "stamp":true} each line begins with
+ * the wall-clock millisecond it was written (13 digits), to measure write-to-delivery delays. With arguments
  * {@code N S} it writes them once and exits — the raw limit's writer.
  */
 public final class FloodFunction {
     private static final Pattern LINES = Pattern.compile("\"lines\"\\s*:\\s*(\\d+)");
     private static final Pattern SIZE = Pattern.compile("\"size\"\\s*:\\s*(\\d+)");
     private static final Pattern RATE = Pattern.compile("\"rate\"\\s*:\\s*(\\d+)");
+    private static final Pattern STAMP = Pattern.compile("\"stamp\"\\s*:\\s*true");
 
     private FloodFunction() {
     }
@@ -44,7 +46,9 @@ public final class FloodFunction {
             long lines = number(LINES, event, 10);
             int size = (int) number(SIZE, event, 100);
             long rate = number(RATE, event, 0);
-            if (rate > 0) {
+            if (STAMP.matcher(event).find()) {
+                stamped(out, lines, size);
+            } else if (rate > 0) {
                 paced(out, lines, size, rate);
             } else {
                 write(out, lines, size);
@@ -76,6 +80,21 @@ public final class FloodFunction {
             if (wait > 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
             }
+        }
+    }
+
+    /** N lines of {@code size} bytes, each beginning with the current wall-clock millisecond. */
+    static void stamped(OutputStream out, long lines, int size) throws IOException {
+        byte[] line = new byte[Math.max(size, 14)];
+        java.util.Arrays.fill(line, (byte) 'x');
+        line[line.length - 1] = '\n';
+        for (long i = 0; i < lines; i++) {
+            long v = System.currentTimeMillis();
+            for (int d = 12; d >= 0; d--) {
+                line[d] = (byte) ('0' + (v % 10));
+                v /= 10;
+            }
+            out.write(line);
         }
     }
 
