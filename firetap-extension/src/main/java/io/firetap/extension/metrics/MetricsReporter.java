@@ -329,7 +329,10 @@ public final class MetricsReporter {
         return Math.round(nanos / 1_000.0) / 1_000.0;
     }
 
-    /** The emission's documents: the function's, one per source, one per sink, one per cause of loss that occurred. */
+    /**
+     * The emission's documents: the function's, one per source that has received a line, one per sink,
+     * one per cause of loss that occurred since the previous emission.
+     */
     private List<String> documents(Totals now, Totals before, double[] holds, long timestampMillis) {
         List<String> lines = new ArrayList<>();
         PipelineCounters c = now.pipeline();
@@ -345,6 +348,11 @@ public final class MetricsReporter {
         lines.add(function.toJson(timestampMillis));
 
         for (int i = 0; i < sourceNames.length; i++) {
+            if (now.received()[i] == 0) {
+                // a source nothing has come through yet (the socket no client uses, telemetry while the
+                // wrapper delivers the output) would only add a custom metric to the bill
+                continue;
+            }
             lines.add(document().dimension(SOURCE, sourceNames[i])
                     .dimensionSet(FUNCTION_NAME, SOURCE).dimensionSet(FUNCTION_NAME)
                     .metric(LINES_RECEIVED, MetricUnit.COUNT, now.received()[i] - before.received()[i])
