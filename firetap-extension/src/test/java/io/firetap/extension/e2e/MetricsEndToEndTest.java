@@ -71,13 +71,15 @@ class MetricsEndToEndTest {
                 List<EmfValidator.Document> docs = emfOnStderr.stream().map(EmfValidator::validate).toList();
 
                 // one emission per invocation and one at SHUTDOWN, each with the function's and the sink's document
-                // and the wrapper's once it has had a line (not yet at the first); no client used the socket, and
-                // telemetry ships no function line while the wrapper delivers them
+                // and the wrapper's once it has had a line (the first emission, as the first invocation starts,
+                // may come before the function wrote any); no client used the socket, and telemetry ships no
+                // function line while the wrapper delivers them
                 assertThat(docs.stream().filter(d -> d.metrics().containsKey("Invocations"))).hasSize(INVOCATIONS + 1);
                 assertThat(docs.stream().filter(d -> d.metrics().containsKey("LinesDelivered"))).hasSize(INVOCATIONS + 1);
-                assertThat(docs.stream().filter(d -> d.metrics().containsKey("LinesReceived")))
-                        .hasSize(INVOCATIONS).allMatch(dimension("Source", "wrapper"));
-                assertThat(docs).hasSize((INVOCATIONS + 1) * 2 + INVOCATIONS);
+                List<EmfValidator.Document> received = docs.stream()
+                        .filter(d -> d.metrics().containsKey("LinesReceived")).toList();
+                assertThat(received).hasSizeBetween(INVOCATIONS, INVOCATIONS + 1).allMatch(dimension("Source", "wrapper"));
+                assertThat(docs).hasSize((INVOCATIONS + 1) * 2 + received.size());
                 assertThat(docs).allSatisfy(d -> {
                     assertThat(d.namespace()).isEqualTo("firetap/e2e");
                     assertThat(d.dimension("FunctionName")).isEqualTo("checkout");
@@ -95,13 +97,15 @@ class MetricsEndToEndTest {
                         .isEqualTo(aws.faults().injected().failedEntries());
                 assertThat(docs).noneMatch(d -> d.metrics().containsKey("LinesDropped"));
 
-                // each invocation's hold, in order: within what the emulator measured from the response to /next
+                // each invocation's hold, in order, within what the emulator measured from the response to /next —
+                // give or take the moments the two clocks start: the barrier's once the post has left the proxy,
+                // the emulator's once it has read it, which on a busy machine can be milliseconds apart
                 List<Double> holds = docs.stream().flatMap(d -> d.metrics().getOrDefault("Hold", List.of()).stream())
                         .toList();
                 assertThat(holds).hasSize(INVOCATIONS);
                 for (int k = 0; k < INVOCATIONS; k++) {
                     assertThat(holds.get(k)).as("hold of invocation %d", k + 1)
-                            .isBetween(0.0, invocations.get(k).hold().toNanos() / 1e6 + 2);
+                            .isBetween(0.0, invocations.get(k).hold().toNanos() / 1e6 + 20);
                 }
 
                 // what went through the sink: the function's lines exactly once, and the EMF copies, all valid
