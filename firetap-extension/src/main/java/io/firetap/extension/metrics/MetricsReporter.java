@@ -105,7 +105,7 @@ public final class MetricsReporter {
     private long lastEmissionNanos;
     private long invocations;
     private long leftPending;
-    private final long[] holdNanos = new long[HOLD_SAMPLES];
+    private final long[] holdNanos;
     private int holdsSeen;
     private long holdMax;
     private Totals stderrBaseline;
@@ -125,6 +125,7 @@ public final class MetricsReporter {
         this.toStderr = config.destinations().contains(MetricsConfig.Destination.STDERR);
         this.toSinks = config.destinations().contains(MetricsConfig.Destination.SINKS);
         this.lastEmissionNanos = nanoClock.getAsLong();
+        this.holdNanos = new long[HOLD_SAMPLES];
         Totals zero = Totals.zero(pipeline, this.sourceNames.length);
         this.stderrBaseline = zero;
         this.sinksBaseline = zero;
@@ -138,6 +139,7 @@ public final class MetricsReporter {
         this.sourceNames = new String[0];
         this.sourceLines = new LongSupplier[0];
         this.stderr = null;
+        this.holdNanos = null;
         this.nanoClock = null;
         this.epochMillisClock = null;
         this.intervalNanos = 0;
