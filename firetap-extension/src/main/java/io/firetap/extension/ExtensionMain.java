@@ -15,6 +15,8 @@ import io.firetap.extension.internal.LateIntake;
 import io.firetap.extension.internal.RuntimeOutput;
 import io.firetap.extension.internal.SocketFile;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
+import io.firetap.extension.metrics.MetricsConfig;
+import io.firetap.extension.metrics.MetricsReporter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -248,9 +250,10 @@ public final class ExtensionMain {
             InvocationBoundaries boundaries = new InvocationBoundaries();
             // lines that come before the pipeline exists wait for it (tens of milliseconds at a cold start)
             LateIntake lateIntake = new LateIntake();
+            RuntimeOutput output = null;
             if (endpoints != null) {
                 // the runtime's first calls are waiting in the proxy's backlog: serve them now
-                RuntimeOutput output = new RuntimeOutput(endpoints.intake(), boundaries, config.maxLineBytes(),
+                output = new RuntimeOutput(endpoints.intake(), boundaries, config.maxLineBytes(),
                         lateIntake);
                 endpoints.proxy().start(settings.string(ExtensionsApiClient.RUNTIME_API_VARIABLE, ""), output,
                         new WarningsToLog());
@@ -286,6 +289,13 @@ public final class ExtensionMain {
                     && telemetry.subscriptionTypes().contains(TelemetryType.PLATFORM);
             InvocationBarrier barrier = InvocationBarrier.fromSettings(settings, pipeline, boundaries,
                     () -> telemetryMarksEnd);
+
+            // firetap's own metrics (FIRETAP_METRICS). Off by default: then the barrier is not wrapped and
+            // the shutdown hooks return at once
+            MetricsReporter metrics = MetricsReporter.builder(MetricsConfig.from(settings), function, pipeline)
+                    .wrapper(output).socket(socket).telemetry(subscribed ? telemetry : null).build();
+            barrier = metrics.measure(barrier);
+
             long readyNanos = System.nanoTime();
             pipeline.startWorkers();
             Log.LOG.info("firetap ready: sinks {}, socket {}, intake {}, telemetry {}; registered in {} ms, init {} ms;"
@@ -295,7 +305,7 @@ public final class ExtensionMain {
                     subscribed ? telemetry.subscriptionTypes() : "off",
                     TimeUnit.NANOSECONDS.toMillis(registeredNanos - startNanos),
                     TimeUnit.NANOSECONDS.toMillis(readyNanos - startNanos));
-            return eventLoop(api, pipeline, barrier, boundaries, endpoints, socket, telemetry);
+            return eventLoop(api, pipeline, barrier, boundaries, endpoints, socket, telemetry, metrics);
         } catch (ConfigException e) {
             // the Telemetry start may still be subscribing through the API client: let it finish first
             TelemetryListener started = telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart);
@@ -312,7 +322,7 @@ public final class ExtensionMain {
 
     private static int eventLoop(ExtensionsApiClient api, ShippingPipeline pipeline, InvocationBarrier barrier,
             InvocationBoundaries boundaries, WrapperEndpoints endpoints, SocketReceiver socket,
-            TelemetryListener telemetry) {
+            TelemetryListener telemetry, MetricsReporter metrics) {
         while (true) {
             ExtensionEvent event;
             try {
@@ -320,7 +330,7 @@ public final class ExtensionMain {
             } catch (IOException e) {
                 Log.LOG.error("the Extensions API stopped answering ({}); delivering what is buffered and exiting",
                         e.getMessage());
-                shutdown(pipeline, endpoints, socket, telemetry, System.currentTimeMillis() + 1_000);
+                shutdown(pipeline, endpoints, socket, telemetry, System.currentTimeMillis() + 1_000, metrics);
                 return 1;
             }
             if (event instanceof ExtensionEvent.Invoke invoke) {
@@ -333,7 +343,7 @@ public final class ExtensionMain {
                 }
             } else if (event instanceof ExtensionEvent.Shutdown shutdown) {
                 Log.LOG.info("SHUTDOWN ({}): delivering what is left", shutdown.reason());
-                return shutdown(pipeline, endpoints, socket, telemetry, shutdown.deadlineMs());
+                return shutdown(pipeline, endpoints, socket, telemetry, shutdown.deadlineMs(), metrics);
             }
         }
     }
@@ -343,7 +353,7 @@ public final class ExtensionMain {
      * buffered before the deadline and reports what could not be delivered.
      */
     private static int shutdown(ShippingPipeline pipeline, WrapperEndpoints endpoints, SocketReceiver socket,
-            TelemetryListener telemetry, long deadlineMs) {
+            TelemetryListener telemetry, long deadlineMs, MetricsReporter metrics) {
         if (endpoints != null) {
             // what the runtime wrote until now is in the pipe: take it, then stop reading
             endpoints.intake().drain();
@@ -353,8 +363,10 @@ public final class ExtensionMain {
         if (telemetry != null) {
             telemetry.close();
         }
+        metrics.shutdownStarting();
         long left = deadlineMs - System.currentTimeMillis() - SHUTDOWN_MARGIN_MILLIS;
         FlushResult result = pipeline.shutdown(Duration.ofMillis(Math.max(1, left)));
+        metrics.shutdownDone();
         PipelineCounters counters = pipeline.counters();
         long lost = counters.lostLines();
         if (lost == 0 && result.complete()) {

@@ -12,6 +12,7 @@ import io.firetap.core.LogRecord;
 import io.firetap.core.Source;
 import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
+import io.firetap.extension.metrics.MetricsReporter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -169,9 +170,20 @@ public final class TelemetryBatchParser {
         items.add(new Item.Line(LogRecord.of(line, time, source, requestId)));
     }
 
+    /**
+     * firetap's own stderr — its diagnostics and its metrics — comes back as {@code extension} records;
+     * shipping it would feed the pipeline its own reports.
+     */
     private static boolean isOwnDiagnostic(JsonElement record) {
-        return record != null && record.isJsonPrimitive()
-                && JsonStderrServiceProvider.looksLikeDiagnostic(record.getAsString());
+        if (record == null) {
+            return false;
+        }
+        if (record.isJsonPrimitive()) {
+            String text = record.getAsString();
+            return JsonStderrServiceProvider.looksLikeDiagnostic(text) || MetricsReporter.isOwnLine(text);
+        }
+        // in the JSON log format Lambda may pass a line that is a JSON object on as an object
+        return record.isJsonObject() && MetricsReporter.isOwnDocument(record.getAsJsonObject());
     }
 
     private static JsonArray parseArray(byte[] body) throws MalformedBatchException {

@@ -99,13 +99,15 @@ class AdaptiveDeliveryEndToEndTest {
 
     @Test
     void callsCaughtInFlightByFreezesLandAndShutdownAfterALongFreezeDeliversWhatWasPending() throws Exception {
-        // a round trip longer than the gap between invocations: calls are in flight when the environment freezes
-        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").latency(Duration.ofMillis(1200)).start()) {
+        // a round trip longer than the gap between invocations (tens of milliseconds here): calls are in
+        // flight when the environment freezes; short enough that SHUTDOWN's 2 s hold a few calls
+        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").latency(Duration.ofMillis(300)).start()) {
             AcceptedStream logs = aws.deliveryStream("logs");
             long whileFrozenAtTheEnd;
             ShutdownReport end;
             int invocations = 30;
-            try (LambdaEmulator lambda = adaptive(aws).env("FIRETAP_FLUSH_INTERVAL", "1s").build().start()) {
+            try (LambdaEmulator lambda = adaptive(aws).env("FIRETAP_FLUSH_INTERVAL", "1s")
+                    .shutdownDeadline(Duration.ofSeconds(2)).build().start()) {
                 for (int k = 1; k <= invocations; k++) {
                     assertThat(lambda.invoke("{\"lines\":" + LINES + "}").status()).isEqualTo(Invocation.Status.SUCCESS);
                 }
