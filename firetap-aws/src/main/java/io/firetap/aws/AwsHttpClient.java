@@ -16,7 +16,8 @@ public enum AwsHttpClient {
     URLCONNECTION,
     /**
      * The SDK's asynchronous client on netty: one event-loop thread for all of a sink's connections.
-     * Kept for users who measured it better for their traffic.
+     * Kept for users who measured it better for their traffic; its jars are a dependency of this
+     * module, but the Lambda layer holds them only when built with {@code -Dlayer.netty=true}.
      */
     NETTY
 }
