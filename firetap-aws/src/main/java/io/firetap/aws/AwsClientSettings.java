@@ -60,8 +60,8 @@ public final class AwsClientSettings {
      * Settings for the service whose endpoint variable is {@code AWS_ENDPOINT_URL_<serviceId>}
      * (e.g. {@code FIREHOSE}, {@code KINESIS}, {@code S3}).
      *
-     * @throws ConfigException when no region is set, an endpoint is not an http(s) URL or
-     *         {@value #HTTP_CLIENT} names no transport
+     * @throws ConfigException when no region is set, an endpoint is not an http(s) URL, or
+     *         {@value #HTTP_CLIENT} names no transport or one whose jars are missing
      */
     public static AwsClientSettings from(Settings settings, String serviceId) {
         String regionName = settings.get("AWS_REGION").or(() -> settings.get("AWS_DEFAULT_REGION"))
@@ -73,11 +73,29 @@ public final class AwsClientSettings {
         Duration callTimeout = settings.duration(PipelineConfig.SEND_TIMEOUT, PipelineConfig.DEFAULT_SEND_TIMEOUT,
                 Duration.ofMillis(10), Duration.ofMinutes(15));
         AwsHttpClient httpClient = settings.choice(HTTP_CLIENT, DEFAULT_HTTP_CLIENT, AwsHttpClient.class);
+        if (httpClient == AwsHttpClient.NETTY && !nettyPresent()) {
+            throw new ConfigException(HTTP_CLIENT, HTTP_CLIENT + "='" + settings.get(HTTP_CLIENT).orElse("")
+                    + "' needs the SDK's netty client, which is not on the class path: add"
+                    + " software.amazon.awssdk:netty-nio-client and the io.netty jars it depends on (the Lambda layer"
+                    + " has them in firetap/lib when built with -Dlayer.netty=true), or use urlconnection");
+        }
         Optional<String> key = settings.get("AWS_ACCESS_KEY_ID");
         Optional<String> secret = settings.get("AWS_SECRET_ACCESS_KEY");
         boolean keys = key.isPresent() && secret.isPresent();
         return new AwsClientSettings(regionName.trim(), keys ? key.get() : null, keys ? secret.get() : null,
                 keys ? settings.get("AWS_SESSION_TOKEN").orElse(null) : null, endpoint, callTimeout, httpClient);
+    }
+
+    /** Whether the SDK's netty client and netty itself can be loaded; neither is initialised here. */
+    private static boolean nettyPresent() {
+        ClassLoader loader = AwsClientSettings.class.getClassLoader();
+        try {
+            Class.forName("software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient", false, loader);
+            Class.forName("io.netty.channel.nio.NioEventLoopGroup", false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static Optional<URI> endpoint(Settings settings, String variable) {
