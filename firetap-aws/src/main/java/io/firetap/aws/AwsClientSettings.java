@@ -15,8 +15,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * Region, credentials, endpoint and timeouts for one AWS SDK client, taken from the settings (the
- * process environment in production) the way the SDK's own variables are meant:
+ * Region, credentials, endpoint, timeouts and HTTP transport for one AWS SDK client, taken from the
+ * settings (the process environment in production) the way the SDK's own variables are meant:
  * {@code AWS_REGION} (or {@code AWS_DEFAULT_REGION}), {@code AWS_ACCESS_KEY_ID} /
  * {@code AWS_SECRET_ACCESS_KEY} / {@code AWS_SESSION_TOKEN} (what Lambda sets for the function's
  * role), and {@code AWS_ENDPOINT_URL_<SERVICE>} or {@code AWS_ENDPOINT_URL} for local endpoints.
@@ -32,6 +32,9 @@ public final class AwsClientSettings {
 
     /** How long opening a connection may take: a flush must be able to give up well before a deadline. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** The variable that picks the SDK's HTTP transport: {@code urlconnection} (the default) or {@code netty}. */
+    public static final String HTTP_CLIENT = "FIRETAP_AWS_HTTP_CLIENT";
+    public static final AwsHttpClient DEFAULT_HTTP_CLIENT = AwsHttpClient.URLCONNECTION;
 
     private final String regionName;
     private final String accessKeyId;
@@ -39,23 +42,26 @@ public final class AwsClientSettings {
     private final String sessionToken;
     private final Optional<URI> endpoint;
     private final Duration callTimeout;
+    private final AwsHttpClient httpClient;
     private volatile AwsCredentialsProvider credentials;
 
     private AwsClientSettings(String regionName, String accessKeyId, String secretAccessKey, String sessionToken,
-            Optional<URI> endpoint, Duration callTimeout) {
+            Optional<URI> endpoint, Duration callTimeout, AwsHttpClient httpClient) {
         this.regionName = regionName;
         this.accessKeyId = accessKeyId;
         this.secretAccessKey = secretAccessKey;
         this.sessionToken = sessionToken;
         this.endpoint = endpoint;
         this.callTimeout = callTimeout;
+        this.httpClient = httpClient;
     }
 
     /**
      * Settings for the service whose endpoint variable is {@code AWS_ENDPOINT_URL_<serviceId>}
      * (e.g. {@code FIREHOSE}, {@code KINESIS}, {@code S3}).
      *
-     * @throws ConfigException when no region is set or an endpoint is not an http(s) URL
+     * @throws ConfigException when no region is set, an endpoint is not an http(s) URL, or
+     *         {@value #HTTP_CLIENT} names no transport or one whose jars are missing
      */
     public static AwsClientSettings from(Settings settings, String serviceId) {
         String regionName = settings.get("AWS_REGION").or(() -> settings.get("AWS_DEFAULT_REGION"))
@@ -66,11 +72,30 @@ public final class AwsClientSettings {
         Optional<URI> endpoint = endpoint(settings, endpointVariable).or(() -> endpoint(settings, "AWS_ENDPOINT_URL"));
         Duration callTimeout = settings.duration(PipelineConfig.SEND_TIMEOUT, PipelineConfig.DEFAULT_SEND_TIMEOUT,
                 Duration.ofMillis(10), Duration.ofMinutes(15));
+        AwsHttpClient httpClient = settings.choice(HTTP_CLIENT, DEFAULT_HTTP_CLIENT, AwsHttpClient.class);
+        if (httpClient == AwsHttpClient.NETTY && !nettyPresent()) {
+            throw new ConfigException(HTTP_CLIENT, HTTP_CLIENT + "='" + settings.get(HTTP_CLIENT).orElse("")
+                    + "' needs the SDK's netty client, which is not on the class path: add"
+                    + " software.amazon.awssdk:netty-nio-client and the io.netty jars it depends on (the Lambda layer"
+                    + " has them in firetap/lib when built with -Dlayer.netty=true), or use urlconnection");
+        }
         Optional<String> key = settings.get("AWS_ACCESS_KEY_ID");
         Optional<String> secret = settings.get("AWS_SECRET_ACCESS_KEY");
         boolean keys = key.isPresent() && secret.isPresent();
         return new AwsClientSettings(regionName.trim(), keys ? key.get() : null, keys ? secret.get() : null,
-                keys ? settings.get("AWS_SESSION_TOKEN").orElse(null) : null, endpoint, callTimeout);
+                keys ? settings.get("AWS_SESSION_TOKEN").orElse(null) : null, endpoint, callTimeout, httpClient);
+    }
+
+    /** Whether the SDK's netty client and netty itself can be loaded; neither is initialised here. */
+    private static boolean nettyPresent() {
+        ClassLoader loader = AwsClientSettings.class.getClassLoader();
+        try {
+            Class.forName("software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient", false, loader);
+            Class.forName("io.netty.channel.nio.NioEventLoopGroup", false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static Optional<URI> endpoint(Settings settings, String variable) {
@@ -116,15 +141,23 @@ public final class AwsClientSettings {
         return endpoint;
     }
 
-    /** The bound of one API call, the pipeline's {@code FIRETAP_SEND_TIMEOUT}. */
+    /**
+     * The bound of one API call, the pipeline's {@code FIRETAP_SEND_TIMEOUT}: the SDK's API call
+     * timeout, and the socket read timeout under it.
+     */
     public Duration callTimeout() {
         return callTimeout;
+    }
+
+    /** The HTTP transport, {@value #HTTP_CLIENT}. */
+    public AwsHttpClient httpClient() {
+        return httpClient;
     }
 
     @Override
     public String toString() {
         // never the credentials
         return "AwsClientSettings[" + regionName + ", endpoint " + endpoint.map(URI::toString).orElse("default")
-                + ", call timeout " + callTimeout.toMillis() + " ms]";
+                + ", call timeout " + callTimeout.toMillis() + " ms, " + Settings.spelling(httpClient) + "]";
     }
 }

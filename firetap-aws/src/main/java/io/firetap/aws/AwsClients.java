@@ -1,8 +1,5 @@
 package io.firetap.aws;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,24 +8,20 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
-import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * Building blocks every AWS sink uses, so each builds its client the same lean way: one netty
- * event-loop thread (a Lambda function has one or two vCPUs, and every thread costs memory), a
- * small connection pool, short connect timeouts, and no SDK retries — the pipeline retries only
- * the entries that failed, with its own backoff and deadline, and two retry layers would fight.
+ * Building blocks every AWS sink uses, so each builds its client the same lean way (see
+ * {@link SdkOperation}): short connect timeouts, every call bounded, and no SDK retries — the
+ * pipeline retries only the entries that failed, with its own backoff and deadline, and two retry
+ * layers would fight.
  */
 public final class AwsClients {
     private static final Set<String> THROTTLING = Set.of("ThrottlingException", "Throttling",
@@ -48,47 +41,28 @@ public final class AwsClients {
     private AwsClients() {
     }
 
-    /**
-     * A netty client with one event-loop thread and at most {@code maxConnections} connections, on
-     * HTTP/1.1: the put APIs don't need HTTP/2, and local endpoints on {@code http://} only speak 1.1.
-     */
-    public static HttpClient httpClient(int maxConnections) {
-        // our own event loop, on a daemon thread, so closing it needs no 2-second quiet period
-        EventLoopGroup loop = new NioEventLoopGroup(1, runnable -> {
-            Thread t = new Thread(runnable, "firetap-aws-io");
-            t.setDaemon(true);
-            return t;
-        });
-        SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder()
-                .protocol(software.amazon.awssdk.http.Protocol.HTTP1_1)
-                .eventLoopGroup(SdkEventLoopGroup.create(loop, NioSocketChannel::new))
-                .maxConcurrency(maxConnections)
-                .connectionTimeout(AwsClientSettings.CONNECT_TIMEOUT)
-                .connectionAcquisitionTimeout(AwsClientSettings.CONNECT_TIMEOUT)
-                .tcpKeepAlive(true)
-                .build();
-        return new HttpClient(http, loop);
-    }
-
-    /** A netty HTTP client and the event loop it runs on, closed together by {@link #closeInBackground}. */
-    public record HttpClient(SdkAsyncHttpClient http, EventLoopGroup loop) {
-    }
-
     /** No SDK retries; the whole call bounded by the pipeline's send timeout. */
     public static ClientOverrideConfiguration overrides(AwsClientSettings settings) {
+        return overrides(settings.callTimeout());
+    }
+
+    /** No SDK retries; the whole call bounded by {@code callTimeout}. */
+    static ClientOverrideConfiguration overrides(Duration callTimeout) {
         return ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)
                 .retryStrategy(b -> b.maxAttempts(1))
-                .apiCallTimeout(settings.callTimeout())
+                .apiCallTimeout(callTimeout)
                 .addExecutionInterceptor(PREPARED_BODY)
                 .build();
     }
 
     /**
      * Runs one throwaway call of the SDK against a stub on loopback that answers {@code 200} with
-     * {@code body}, so class loading, JIT warm-up, the signer and the netty pipeline are paid during
+     * {@code body}, so class loading, JIT warm-up, the signer and the transport are paid during
      * init instead of on the first invocation's flush (≈ 400 ms on a cold JVM). Nothing leaves the
-     * machine; whatever the call's outcome, the wait is bounded by {@code limit}.
+     * machine; whatever the call's outcome, the wait is bounded by {@code limit} (a blocking
+     * {@code call} must bound itself by the same: {@link SdkOperation} gives its warm-up client that
+     * API call timeout).
      *
      * @param call issues the call against the given endpoint with a client built for the purpose
      */
@@ -163,21 +137,14 @@ public final class AwsClients {
     }
 
     /**
-     * Closes the client, its HTTP client and event loop on a daemon thread, without netty's default
-     * two-second quiet period, which a SHUTDOWN deadline cannot afford. The future completes when both are closed;
-     * callers wait on it only as long as they can.
+     * Runs {@code close} on a daemon thread, for closes that can take longer than a SHUTDOWN deadline
+     * affords. The future completes when it has run; callers wait on it only as long as they can.
      */
-    public static CompletableFuture<Void> closeInBackground(SdkAutoCloseable client, HttpClient http) {
+    static CompletableFuture<Void> closeInBackground(Runnable close) {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                if (client != null) {
-                    client.close();
-                }
-                if (http != null) {
-                    http.http().close();
-                    http.loop().shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
-                }
+                close.run();
                 closed.complete(null);
             } catch (RuntimeException e) {
                 closed.completeExceptionally(e);
@@ -187,5 +154,4 @@ public final class AwsClients {
         t.start();
         return closed;
     }
-
 }

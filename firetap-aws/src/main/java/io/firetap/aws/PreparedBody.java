@@ -1,11 +1,15 @@
 package io.firetap.aws;
 
 import java.util.Optional;
+import software.amazon.awssdk.core.ClientType;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
@@ -19,6 +23,10 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * The SDK still builds, signs (the signature covers this body), sends the request and parses the
  * answer; the operation's request object is marshalled with an empty payload list that this body
  * replaces, and the {@code Content-Length} follows the new body.
+ *
+ * <p>Both transports: a synchronous client (URLConnection) sends and signs the sync body, an
+ * asynchronous one (netty) the async body; each gets the same array, neither copies it, and a
+ * sync call never loads the async body's classes.
  *
  * <p>Safe because the replacement is an equivalent document for the same operation, built from
  * the same records; the SDK's own retries are off (see {@link AwsClients#overrides}), and the body
@@ -40,9 +48,23 @@ public final class PreparedBody implements ExecutionInterceptor {
     }
 
     @Override
+    public Optional<RequestBody> modifyHttpContent(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        byte[] body = attributes.getAttribute(BODY);
+        if (body == null || attributes.getAttribute(SdkExecutionAttribute.CLIENT_TYPE) != ClientType.SYNC) {
+            return context.requestBody();
+        }
+        // the content type is the request's own header, which the SDK set while marshalling
+        return Optional.of(RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(body), body.length,
+                "application/octet-stream"));
+    }
+
+    @Override
     public Optional<AsyncRequestBody> modifyAsyncHttpContent(Context.ModifyHttpRequest context,
             ExecutionAttributes attributes) {
         byte[] body = attributes.getAttribute(BODY);
-        return body == null ? context.asyncRequestBody() : Optional.of(AsyncRequestBody.fromBytesUnsafe(body));
+        if (body == null || attributes.getAttribute(SdkExecutionAttribute.CLIENT_TYPE) == ClientType.SYNC) {
+            return context.asyncRequestBody();
+        }
+        return Optional.of(AsyncRequestBody.fromBytesUnsafe(body));
     }
 }

@@ -48,7 +48,14 @@ class LayerIT {
                 .anyMatch(n -> n.matches("firetap/lib/firetap-sink-kinesis-.*\\.jar"))
                 .anyMatch(n -> n.matches("firetap/lib/firetap-wrapper-.*\\.jar"))
                 .noneMatch(n -> n.startsWith("firetap/wrapper/"))
-                .noneMatch(n -> n.contains("apache-client") || n.contains("apache5-client"));
+                .noneMatch(n -> n.contains("apache-client") || n.contains("apache5-client"))
+                .anyMatch(n -> n.matches("firetap/lib/url-connection-client-.*\\.jar"));
+        // the netty transport's jars only in a layer built with -Dlayer.netty=true
+        boolean netty = Boolean.getBoolean("firetap.layer.netty");
+        assertThat(modes.keySet().stream().filter(n -> n.startsWith("firetap/lib/netty-")).count() > 0)
+                .as("netty jars in firetap/lib").isEqualTo(netty);
+        assertThat(modes.keySet().stream().filter(n -> n.startsWith("firetap/lib/netty-nio-client-")).count() > 0)
+                .as("the SDK's netty client in firetap/lib").isEqualTo(netty);
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.firetap.sink.firehose;
 import io.firetap.aws.AwsClientSettings;
 import io.firetap.aws.PreparedBody;
 import io.firetap.aws.Refusals;
-import io.firetap.aws.SdkClientHolder;
+import io.firetap.aws.SdkOperation;
 import io.firetap.core.sink.EntryFailure;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
@@ -17,14 +17,14 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
-import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry;
 
 /**
- * Ships records to an Amazon Data Firehose delivery stream with {@code PutRecordBatch} on the
- * netty async client.
+ * Ships records to an Amazon Data Firehose delivery stream with {@code PutRecordBatch}, on the
+ * transport {@code FIRETAP_AWS_HTTP_CLIENT} names (see {@link SdkOperation}).
  *
  * <p>Limits (<a href="https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecordBatch.html">PutRecordBatch</a>):
  * 500 records and 4 MiB per call, 1,000 KiB per record before base64 encoding. Firehose bills every
@@ -52,13 +52,16 @@ public final class FirehoseSink implements Sink {
     private final String streamName;
     private final AwsClientSettings settings;
     private final Refusals refusals;
-    private final SdkClientHolder<FirehoseAsyncClientBuilder, FirehoseAsyncClient> clients;
+    private final SdkOperation<PutRecordBatchRequest, PutRecordBatchResponse> putRecordBatch;
     private final PutRecordBatchBody bodies;
 
     public FirehoseSink(String streamName, AwsClientSettings settings) {
         this.streamName = Objects.requireNonNull(streamName, "streamName");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.clients = new SdkClientHolder<>(settings, FirehoseAsyncClient::builder);
+        this.putRecordBatch = switch (settings.httpClient()) {
+            case URLCONNECTION -> SdkOperation.sync(settings, FirehoseClient::builder, FirehoseClient::putRecordBatch);
+            case NETTY -> SdkOperation.async(settings, FirehoseAsyncClient::builder, FirehoseAsyncClient::putRecordBatch);
+        };
         this.bodies = new PutRecordBatchBody(streamName);
         this.refusals = new Refusals(LOG, "Firehose refused records for delivery stream '" + streamName + "'",
                 "check the stream name, its region and the function role's firehose:PutRecordBatch permission",
@@ -78,16 +81,15 @@ public final class FirehoseSink implements Sink {
     /**
      * Builds the client on the calling (pipeline worker) thread, so several sinks build theirs in
      * parallel and the extension's registration never waits for it, then warms the SDK with one call
-     * to a loopback stub (see {@link SdkClientHolder#startWarm}) so the first invocation does not pay for it.
+     * to a loopback stub (see {@link SdkOperation#startWarm}) so the first invocation does not pay for it.
      */
     @Override
     public CompletableFuture<Void> start() {
         try {
-            clients.startWarm("application/x-amz-json-1.1",
+            putRecordBatch.startWarm("application/x-amz-json-1.1",
                     "{\"FailedPutCount\":0,\"Encrypted\":false,\"RequestResponses\":[{\"RecordId\":\"warm-up\"}]}"
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    warm -> warm.putRecordBatch(request(bodies.encode(List.of(new SinkRecord(new byte[] {'\n'}, 1,
-                            null, 0L))))));
+                    request(bodies.encode(List.of(new SinkRecord(new byte[] {'\n'}, 1, null, 0L)))));
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -96,7 +98,9 @@ public final class FirehoseSink implements Sink {
 
     /**
      * One {@code PutRecordBatch} call. The body is written here (see {@link PutRecordBatchBody}) and
-     * handed to the SDK through {@link PreparedBody}; the SDK signs, sends and parses as usual.
+     * handed to the SDK through {@link PreparedBody}; the SDK signs, sends and parses as usual. On the
+     * default transport the call runs on this (the pipeline worker's) thread and the future is
+     * complete on return.
      */
     @Override
     public CompletableFuture<SendResult> send(List<SinkRecord> batch) {
@@ -106,14 +110,7 @@ public final class FirehoseSink implements Sink {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
         }
-        PutRecordBatchRequest request = request(body);
-        CompletableFuture<PutRecordBatchResponse> call;
-        try {
-            call = clients.client().putRecordBatch(request);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
-        }
-        return call.handle((response, error) -> error != null
+        return putRecordBatch.call(request(body)).handle((response, error) -> error != null
                 ? refusals.wholeCall(batch.size(), error)
                 : entries(response));
     }
@@ -145,7 +142,7 @@ public final class FirehoseSink implements Sink {
     /** Closes the client in the background; the pipeline waits on the future only as long as its deadline allows. */
     @Override
     public CompletableFuture<Void> shutdown() {
-        return clients.close();
+        return putRecordBatch.close();
     }
 
     @Override

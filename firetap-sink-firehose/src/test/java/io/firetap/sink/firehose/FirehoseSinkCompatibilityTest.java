@@ -9,8 +9,13 @@ import io.firetap.testkit.fault.Faults;
 import io.firetap.testkit.sink.SinkCompatibilityKit;
 import java.util.List;
 
-/** The FirehoseSink, through the real SDK client, against the testkit's Firehose endpoint. */
+/** The FirehoseSink, through the real SDK client on the default transport, against the testkit's Firehose endpoint. */
 class FirehoseSinkCompatibilityTest extends SinkCompatibilityKit {
+
+    /** {@code FIRETAP_AWS_HTTP_CLIENT} for the sinks of this run; unset means the default. */
+    String httpClient() {
+        return null;
+    }
 
     @Override
     protected Destination openDestination() {
@@ -19,7 +24,8 @@ class FirehoseSinkCompatibilityTest extends SinkCompatibilityKit {
         return new Destination() {
             @Override
             public Sink newSink(Settings settings) {
-                return new FirehoseSinkProvider().create(SinkContext.of(FirehoseSettings.against(aws, settings)));
+                return new FirehoseSinkProvider().create(SinkContext.of(FirehoseSettings.against(aws,
+                        settings.with("FIRETAP_AWS_HTTP_CLIENT", httpClient()))));
             }
 
             @Override

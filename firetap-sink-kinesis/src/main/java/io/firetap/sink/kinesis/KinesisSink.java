@@ -2,7 +2,7 @@ package io.firetap.sink.kinesis;
 
 import io.firetap.aws.AwsClientSettings;
 import io.firetap.aws.Refusals;
-import io.firetap.aws.SdkClientHolder;
+import io.firetap.aws.SdkOperation;
 import io.firetap.core.sink.EntryFailure;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
@@ -17,14 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * Ships records to a Kinesis data stream with {@code PutRecords} on the netty async client.
+ * Ships records to a Kinesis data stream with {@code PutRecords}, on the transport
+ * {@code FIRETAP_AWS_HTTP_CLIENT} names (see {@link SdkOperation}).
  *
  * <p>Limits (<a href="https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html">PutRecords</a>):
  * 500 records and 5 MiB per call and 1 MiB per record, partition keys included (streams can be set
@@ -50,14 +51,17 @@ public final class KinesisSink implements Sink {
     private final PartitionKeys keys;
     private final int maxRecordBytes;
     private final Refusals refusals;
-    private final SdkClientHolder<KinesisAsyncClientBuilder, KinesisAsyncClient> clients;
+    private final SdkOperation<PutRecordsRequest, PutRecordsResponse> putRecords;
 
     public KinesisSink(String streamName, AwsClientSettings settings, PartitionKeys keys, int maxRecordBytes) {
         this.streamName = Objects.requireNonNull(streamName, "streamName");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.maxRecordBytes = maxRecordBytes;
-        this.clients = new SdkClientHolder<>(settings, KinesisAsyncClient::builder);
+        this.putRecords = switch (settings.httpClient()) {
+            case URLCONNECTION -> SdkOperation.sync(settings, KinesisClient::builder, KinesisClient::putRecords);
+            case NETTY -> SdkOperation.async(settings, KinesisAsyncClient::builder, KinesisAsyncClient::putRecords);
+        };
         this.refusals = new Refusals(LOG, "Kinesis refused records for stream '" + streamName + "'",
                 "check the stream name, its region and the function role's kinesis:PutRecords permission",
                 RETRYABLE_ENTRY_ERRORS);
@@ -76,16 +80,16 @@ public final class KinesisSink implements Sink {
         return new SinkLimits(MAX_RECORDS_PER_CALL, perCall, maxRecordBytes - key, key);
     }
 
-    /** Builds the client on the pipeline worker's thread, then warms the SDK against a loopback stub (see {@link SdkClientHolder#startWarm}). */
+    /** Builds the client on the pipeline worker's thread, then warms the SDK against a loopback stub (see {@link SdkOperation#startWarm}). */
     @Override
     public CompletableFuture<Void> start() {
         try {
             // an empty CBOR map: the call completes, having loaded and run the whole request path
-            clients.startWarm("application/x-amz-cbor-1.1", new byte[] {(byte) 0xa0},
-                    warm -> warm.putRecords(PutRecordsRequest.builder().streamName(streamName)
+            putRecords.startWarm("application/x-amz-cbor-1.1", new byte[] {(byte) 0xa0},
+                    PutRecordsRequest.builder().streamName(streamName)
                             .records(PutRecordsRequestEntry.builder().partitionKey("warm-up")
                                     .data(SdkBytes.fromByteArrayUnsafe(new byte[] {'\n'})).build())
-                            .build()));
+                            .build());
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -102,13 +106,7 @@ public final class KinesisSink implements Sink {
                     .build());
         }
         PutRecordsRequest request = PutRecordsRequest.builder().streamName(streamName).records(entries).build();
-        CompletableFuture<PutRecordsResponse> call;
-        try {
-            call = clients.client().putRecords(request);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
-        }
-        return call.handle((response, error) -> error != null ? refusals.wholeCall(batch.size(), error) : entries(response));
+        return putRecords.call(request).handle((response, error) -> error != null ? refusals.wholeCall(batch.size(), error) : entries(response));
     }
 
     private SendResult entries(PutRecordsResponse response) {
@@ -129,7 +127,7 @@ public final class KinesisSink implements Sink {
 
     @Override
     public CompletableFuture<Void> shutdown() {
-        return clients.close();
+        return putRecords.close();
     }
 
     @Override

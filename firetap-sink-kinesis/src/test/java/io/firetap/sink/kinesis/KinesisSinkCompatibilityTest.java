@@ -11,8 +11,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The KinesisSink, through the real SDK client (CBOR), against the testkit's Kinesis endpoint with 4 shards. */
+/**
+ * The KinesisSink, through the real SDK client (CBOR) on the default transport, against the testkit's
+ * Kinesis endpoint with 4 shards.
+ */
 class KinesisSinkCompatibilityTest extends SinkCompatibilityKit {
+
+    /** {@code FIRETAP_AWS_HTTP_CLIENT} for the sinks of this run; unset means the default. */
+    String httpClient() {
+        return null;
+    }
 
     @Override
     protected Destination openDestination() {
@@ -21,7 +29,8 @@ class KinesisSinkCompatibilityTest extends SinkCompatibilityKit {
         return new Destination() {
             @Override
             public Sink newSink(Settings settings) {
-                return new KinesisSinkProvider().create(SinkContext.of(against(aws, settings)));
+                return new KinesisSinkProvider().create(SinkContext.of(against(aws,
+                        settings.with("FIRETAP_AWS_HTTP_CLIENT", httpClient()))));
             }
 
             @Override

@@ -2,7 +2,7 @@ package io.firetap.sink.s3;
 
 import io.firetap.aws.AwsClientSettings;
 import io.firetap.aws.Refusals;
-import io.firetap.aws.SdkClientHolder;
+import io.firetap.aws.SdkOperation;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkLimits;
@@ -22,15 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * Writes each batch as one S3 object, {@code <prefix>/<yyyy>/<MM>/<dd>/<HH>/<function>-<iso time>-<seq>.log}
- * (UTC; {@code .log.gz} when gzipped), with {@code S3AsyncClient.putObject} on the shared lean
- * netty client. Path-style addressing when an endpoint is configured ({@code AWS_ENDPOINT_URL_S3}),
- * so local endpoints work. Throttling ({@code SlowDown}), 5xx and network errors are retried;
+ * (UTC; {@code .log.gz} when gzipped), with {@code PutObject} on the transport
+ * {@code FIRETAP_AWS_HTTP_CLIENT} names (see {@link SdkOperation}). Path-style addressing when an
+ * endpoint is configured ({@code AWS_ENDPOINT_URL_S3}), so local endpoints work. Throttling ({@code SlowDown}), 5xx and network errors are retried;
  * {@code NoSuchBucket}, {@code AccessDenied} are final.
  */
 public final class S3Sink implements Sink {
@@ -47,7 +50,11 @@ public final class S3Sink implements Sink {
     private final AwsClientSettings settings;
     private final Refusals refusals;
     private final AtomicLong sequence = new AtomicLong();
-    private final SdkClientHolder<S3AsyncClientBuilder, S3AsyncClient> clients;
+    private final SdkOperation<Put, PutObjectResponse> putObject;
+
+    /** One object: where it goes and its bytes. */
+    private record Put(PutObjectRequest request, byte[] body) {
+    }
 
     S3Sink(String bucket, String prefix, String function, boolean gzip, int maxObjectBytes, AwsClientSettings settings) {
         this.bucket = bucket;
@@ -58,8 +65,16 @@ public final class S3Sink implements Sink {
         this.settings = settings;
         // path-style for local endpoints; the object's bytes are in memory, so no streaming checksum trailer
         boolean local = settings.endpoint().isPresent();
-        this.clients = new SdkClientHolder<>(settings, () -> S3AsyncClient.builder().forcePathStyle(local)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED));
+        this.putObject = switch (settings.httpClient()) {
+            case URLCONNECTION -> SdkOperation.sync(settings, () -> S3Client.builder().forcePathStyle(local)
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED),
+                    (S3Client s3, Put put) -> s3.putObject(put.request(), RequestBody.fromContentProvider(
+                            ContentStreamProvider.fromByteArrayUnsafe(put.body()), put.body().length,
+                            put.request().contentType())));
+            case NETTY -> SdkOperation.async(settings, () -> S3AsyncClient.builder().forcePathStyle(local)
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED),
+                    (S3AsyncClient s3, Put put) -> s3.putObject(put.request(), AsyncRequestBody.fromBytes(put.body())));
+        };
         this.refusals = new Refusals(LOG, "S3 refused an object for bucket '" + bucket + "'",
                 "check the bucket name, its region and the function role's s3:PutObject permission", Set.of());
     }
@@ -78,7 +93,7 @@ public final class S3Sink implements Sink {
     @Override
     public CompletableFuture<Void> start() {
         try {
-            clients.client();
+            putObject.start();
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -115,17 +130,13 @@ public final class S3Sink implements Sink {
                 .contentType("text/plain; charset=utf-8")
                 .contentEncoding(gzip ? "gzip" : null)
                 .build();
-        try {
-            return clients.client().putObject(request, AsyncRequestBody.fromBytes(body))
-                    .handle((response, error) -> error != null ? refusals.wholeCall(batch.size(), error) : SendResult.success());
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
-        }
+        return putObject.call(new Put(request, body))
+                .handle((response, error) -> error != null ? refusals.wholeCall(batch.size(), error) : SendResult.success());
     }
 
     @Override
     public CompletableFuture<Void> shutdown() {
-        return clients.close();
+        return putObject.close();
     }
 
     @Override

@@ -10,8 +10,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The s3 sink, through the real S3 SDK client, against the testkit's S3 endpoint (path-style). */
+/** The s3 sink, through the real S3 SDK client on the default transport, against the testkit's S3 endpoint (path-style). */
 class S3SinkCompatibilityTest extends SinkCompatibilityKit {
+
+    /** {@code FIRETAP_AWS_HTTP_CLIENT} for the sinks of this run; unset means the default. */
+    String httpClient() {
+        return null;
+    }
 
     @Override
     protected Destination openDestination() {
@@ -19,7 +24,8 @@ class S3SinkCompatibilityTest extends SinkCompatibilityKit {
         return new Destination() {
             @Override
             public Sink newSink(Settings settings) {
-                return new S3SinkProvider().create(SinkContext.of(against(s3, settings)));
+                return new S3SinkProvider().create(SinkContext.of(against(s3,
+                        settings.with("FIRETAP_AWS_HTTP_CLIENT", httpClient()))));
             }
 
             @Override
