@@ -55,8 +55,14 @@ public final class ExtensionMain {
         static final Logger LOG = LoggerFactory.getLogger(ExtensionMain.class);
     }
 
-    /** Kept free before the SHUTDOWN deadline for closing sinks and the process's own exit. */
-    static final long SHUTDOWN_MARGIN_MILLIS = 150;
+    /**
+     * Kept free before the SHUTDOWN deadline for the last report and the process's own exit. The
+     * JVM's exit waits up to 300 ms (30 waits of 10 ms, longer on a starved CPU) for threads blocked
+     * in native code — the intake's reader, a socket read, an HTTP call a hung destination never
+     * answers — before it ends the process; with 150 ms, a final flush that used all of its time
+     * was killed by Lambda's deadline.
+     */
+    static final long SHUTDOWN_MARGIN_MILLIS = 500;
 
     private ExtensionMain() {
     }
