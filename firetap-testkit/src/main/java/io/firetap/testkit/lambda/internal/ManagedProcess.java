@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * One process of the emulated execution environment (an extension or the runtime) with its
+ * Internal, not for public use. One process of the emulated execution environment (an extension or the runtime) with its
  * standard output and error read line by line on two daemon threads.
  */
 public final class ManagedProcess {
