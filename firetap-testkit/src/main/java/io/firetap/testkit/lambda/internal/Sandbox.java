@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,6 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Sandbox {
     /** Lines kept per process; the oldest tenth goes when the limit is reached. */
     public static final int RETAINED_LINES = 200_000;
+    /** Longest a freeze waits for the stopped processes to leave the CPU. */
+    private static final long FREEZE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
@@ -212,7 +215,9 @@ public final class Sandbox {
     }
 
     void freeze() {
-        ManagedProcess.signal("STOP", allPids());
+        List<Long> pids = allPids();
+        ManagedProcess.signal("STOP", pids);
+        ManagedProcess.awaitStopped(pids, FREEZE_WAIT_NANOS);
         frozen = true;
     }
 
