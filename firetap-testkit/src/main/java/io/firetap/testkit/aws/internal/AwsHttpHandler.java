@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * encoding the request used, and applies the injected faults to calls that passed validation.
  * Signatures are accepted whatever they are unless a {@link SigV4Check} is given. A call that breaks a rule is always answered with
  * the service's error (and recorded), whatever faults are on: the service validates first.
+ *
+ * <p>Internal, not for public use.
  */
 public final class AwsHttpHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AwsHttpHandler.class);

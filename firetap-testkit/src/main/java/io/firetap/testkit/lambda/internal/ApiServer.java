@@ -14,9 +14,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Internal, not for public use. The one loopback port ({@code AWS_LAMBDA_RUNTIME_API}) that serves
- * the Extensions, Telemetry and Runtime APIs, each request on a thread of its own (calls to
- * {@code /next} park there until an event comes), with Lambda's JSON error shape.
+ * The one loopback port ({@code AWS_LAMBDA_RUNTIME_API}) that serves the Extensions, Telemetry and
+ * Runtime APIs, each request on a thread of its own (calls to {@code /next} park there until an
+ * event comes), with Lambda's JSON error shape.
+ *
+ * <p>Internal, not for public use.
  */
 public final class ApiServer {
     private static final String EXTENSIONS = "/2020-01-01/extension/";

@@ -16,8 +16,10 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Internal, not for public use. What {@code LambdaEmulator.Builder} collected, fixed when the
- * emulator is built: the emulated function and the limits the emulator enforces.
+ * What {@code LambdaEmulator.Builder} collected, fixed when the emulator is built: the emulated
+ * function and the limits the emulator enforces.
+ *
+ * <p>Internal, not for public use.
  *
  * @param layer            an unzipped layer whose {@code extensions/} executables run as extensions, or {@code null}
  * @param extensions       further extension executables

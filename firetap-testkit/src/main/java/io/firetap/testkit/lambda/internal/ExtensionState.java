@@ -4,7 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** One extension of the environment as the emulator tracks it; guarded by the {@link Sandbox}'s lock. */
+/**
+ * One extension of the environment as the emulator tracks it; guarded by the {@link Sandbox}'s
+ * lock.
+ *
+ * <p>Internal, not for public use.
+ */
 final class ExtensionState {
     final String name;
     /** Events waiting for its next {@code /event/next}, as JSON. */

@@ -15,9 +15,11 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The Extensions API ({@code /2020-01-01/extension/}): {@code register} under the executable's
- * file name, {@code event/next} parked until the lifecycle queues an event, {@code init/error} and
+ * The Extensions API ({@code /2020-01-01/extension/}): {@code register} under the executable's file
+ * name, {@code event/next} parked until the lifecycle queues an event, {@code init/error} and
  * {@code exit/error} recorded.
+ *
+ * <p>Internal, not for public use.
  */
 final class ExtensionsApi {
     private final EmulatorConfig config;

@@ -4,9 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Internal, not for public use. The environment Lambda gives the processes of an execution
- * environment: its reserved variables, then the function's own; {@code _HANDLER} and
- * {@code LAMBDA_TASK_ROOT} only for the runtime, never for extensions.
+ * The environment Lambda gives the processes of an execution environment: its reserved variables,
+ * then the function's own; {@code _HANDLER} and {@code LAMBDA_TASK_ROOT} only for the runtime,
+ * never for extensions.
+ *
+ * <p>Internal, not for public use.
  */
 public final class FunctionEnvironment {
 

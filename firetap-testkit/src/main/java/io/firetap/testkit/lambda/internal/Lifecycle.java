@@ -19,10 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Internal, not for public use. The phases of an execution environment as Lambda runs them: init
- * (extensions register, then the runtime starts, until all wait in {@code /next}), invocations
- * (thaw, INVOKE, the runtime's answer, the post-runtime hold, freeze), shutdown (SHUTDOWN with a
- * deadline, then SIGKILL), and the hard stop that kills whatever is left.
+ * The phases of an execution environment as Lambda runs them: init (extensions register, then the
+ * runtime starts, until all wait in {@code /next}), invocations (thaw, INVOKE, the runtime's
+ * answer, the post-runtime hold, freeze), shutdown (SHUTDOWN with a deadline, then SIGKILL), and
+ * the hard stop that kills whatever is left.
+ *
+ * <p>Internal, not for public use.
  */
 public final class Lifecycle {
     /** How often a wait looks again at the processes, which die without signalling the condition. */

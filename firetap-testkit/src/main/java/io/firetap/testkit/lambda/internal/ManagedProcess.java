@@ -15,8 +15,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 /**
- * Internal, not for public use. One process of the emulated execution environment (an extension or the runtime) with its
- * standard output and error read line by line on two daemon threads.
+ * One process of the emulated execution environment (an extension or the runtime) with its standard
+ * output and error read line by line on two daemon threads.
+ *
+ * <p>Internal, not for public use.
  */
 public final class ManagedProcess {
     /** Which stream a captured line came from. */

@@ -2,7 +2,11 @@ package io.firetap.testkit.lambda.internal;
 
 import io.firetap.testkit.lambda.Invocation;
 
-/** The invocation in flight; guarded by the {@link Sandbox}'s lock. */
+/**
+ * The invocation in flight; guarded by the {@link Sandbox}'s lock.
+ *
+ * <p>Internal, not for public use.
+ */
 final class PendingInvocation {
     final int number;
     final String requestId;

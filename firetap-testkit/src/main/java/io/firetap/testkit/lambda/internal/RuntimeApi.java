@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
  * The Runtime API ({@code /2018-06-01/runtime/}): {@code invocation/next} parked until the
  * lifecycle hands over an event, {@code response} (up to Lambda's 6 MB) or {@code error} for the
  * invocation in flight only, {@code init/error} recorded.
+ *
+ * <p>Internal, not for public use.
  */
 final class RuntimeApi {
     private static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;

@@ -14,10 +14,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Internal, not for public use. The state of one emulated execution environment — its processes,
- * extensions, the invocation in flight, what the processes wrote and reported — behind one lock
- * whose condition signals every change, so the APIs' handler threads and the lifecycle wait on
- * the same thing.
+ * The state of one emulated execution environment — its processes, extensions, the invocation in
+ * flight, what the processes wrote and reported — behind one lock whose condition signals every
+ * change, so the APIs' handler threads and the lifecycle wait on the same thing.
+ *
+ * <p>Internal, not for public use.
  */
 public final class Sandbox {
     /** Lines kept per process; the oldest tenth goes when the limit is reached. */

@@ -17,6 +17,8 @@ import java.util.Set;
  * The Telemetry API ({@code PUT /2022-07-01/telemetry}) for registered extensions: a subscription
  * inside Lambda's bounds replaces the extension's previous one; anything else is refused with
  * Lambda's {@code ValidationError} and recorded.
+ *
+ * <p>Internal, not for public use.
  */
 final class TelemetryApi {
     private final Sandbox sandbox;

@@ -7,8 +7,10 @@ import java.time.Instant;
 
 /**
  * What Lambda's log capture does with the processes' output: keeps every line, and sends it (as a
- * {@code function} or {@code extension} event) with the {@code platform.*} events to the
- * Telemetry subscribers of that category.
+ * {@code function} or {@code extension} event) with the {@code platform.*} events to the Telemetry
+ * subscribers of that category.
+ *
+ * <p>Internal, not for public use.
  */
 final class TelemetryFeed {
     private final Sandbox sandbox;
