@@ -6,18 +6,24 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Faults an endpoint injects on demand: whole-call throttling, per-entry failures, HTTP 5xx,
  * added latency, dropped connections, lost responses and outages. One instance belongs to one
- * endpoint; every fake endpoint in the testkit (AWS services now, HTTP receivers later) uses this
- * same API and maps each {@link FaultKind} to its own wire shape.
+ * endpoint; every fake endpoint in the testkit ({@code AwsEndpoint} for Firehose and Kinesis,
+ * {@code HttpReceiver}, {@code S3Endpoint}) uses this same API and maps each {@link FaultKind} to
+ * its own wire shape.
  *
  * <pre>{@code
  * endpoint.faults().throttleCalls(0.2).failEntries(0.2).serverErrors(0.05);
- * endpoint.faults().outageFor(Duration.ofSeconds(10));
  * endpoint.faults().clear();
+ *
+ * // an outage the test ends, rather than one it waits out
+ * endpoint.faults().outage();
+ * endpoint.faults().awaitInjected(FaultKind.OUTAGE, 3, Duration.ofSeconds(30)); // the client retried
+ * endpoint.faults().endOutage();
  * }</pre>
  *
  * <p>Guarantees:
@@ -46,8 +52,11 @@ public final class Faults {
     private double resets;
     private double lostResponses;
     private Duration latency = Duration.ZERO;
-    private long outageUntilNanos;
+    private final Condition injectedMore = lock.newCondition();
     private boolean outage;
+    /** Whether an open outage ends by itself at {@link #outageUntilNanos}, or only when ended or cleared. */
+    private boolean outageEnds;
+    private long outageUntilNanos;
 
     /** Faults for an endpoint that cannot refuse connections. */
     public Faults(long seed) {
@@ -118,7 +127,11 @@ public final class Faults {
         return this;
     }
 
-    /** Answer every call with HTTP 503 for {@code duration} from now. */
+    /**
+     * Answer every call with HTTP 503 for {@code duration} from now. Waiting out a wall-clock outage
+     * makes a test slow; {@link #outage()} with {@link #endOutage()} lets the test end it once it has
+     * seen what it needs.
+     */
     public Faults outageFor(Duration duration) {
         Objects.requireNonNull(duration, "duration");
         if (duration.isNegative()) {
@@ -126,8 +139,24 @@ public final class Faults {
         }
         set(() -> {
             outage = true;
+            outageEnds = true;
             outageUntilNanos = System.nanoTime() + duration.toNanos();
         });
+        return this;
+    }
+
+    /** Answer every call with HTTP 503 from now until {@link #endOutage()} or {@link #clear()}. */
+    public Faults outage() {
+        set(() -> {
+            outage = true;
+            outageEnds = false;
+        });
+        return this;
+    }
+
+    /** End an outage now, if one is open; the other faults stay as they are. */
+    public Faults endOutage() {
+        set(() -> outage = false);
         return this;
     }
 
@@ -145,7 +174,7 @@ public final class Faults {
         if (gate == null) {
             throw new UnsupportedOperationException("this endpoint cannot refuse connections");
         }
-        counts.get(FaultKind.CONNECTIONS_REFUSED).incrementAndGet();
+        set(() -> count(FaultKind.CONNECTIONS_REFUSED));
         gate.refuseFor(duration);
         return this;
     }
@@ -175,6 +204,31 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Waits until {@code kind} has been injected at least {@code count} times in all (counting from
+     * the endpoint's start), so a test can end a fault once the client has met it often enough
+     * instead of waiting a fixed time.
+     *
+     * @return {@code true} once the count is reached, {@code false} if {@code timeout} passed first
+     */
+    public boolean awaitInjected(FaultKind kind, long count, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(kind, "kind");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (counts.get(kind).get() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                injectedMore.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The faults injected so far. */
     public InjectedFaults injected() {
         Map<FaultKind, Long> snapshot = new EnumMap<>(FaultKind.class);
@@ -191,7 +245,7 @@ public final class Faults {
         try {
             Duration delay = latency;
             FaultKind failure = null;
-            if (outage && System.nanoTime() - outageUntilNanos < 0) {
+            if (outageOpen()) {
                 failure = FaultKind.OUTAGE;
             } else {
                 outage = false;
@@ -208,10 +262,10 @@ public final class Faults {
                 }
             }
             if (failure != null) {
-                counts.get(failure).incrementAndGet();
+                count(failure);
             }
             if (!delay.isZero()) {
-                counts.get(FaultKind.LATENCY).incrementAndGet();
+                count(FaultKind.LATENCY);
             }
             return failure == null && delay.isZero() ? CallFault.NONE : new CallFault(failure, delay);
         } finally {
@@ -233,7 +287,7 @@ public final class Faults {
                 failure = FaultKind.FAILED_ENTRY;
             }
             if (failure != null) {
-                counts.get(failure).incrementAndGet();
+                count(failure);
             }
             return failure;
         } finally {
@@ -249,6 +303,16 @@ public final class Faults {
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean outageOpen() {
+        return outage && (!outageEnds || System.nanoTime() - outageUntilNanos < 0);
+    }
+
+    /** Counts one injected fault; the caller holds the lock. */
+    private void count(FaultKind kind) {
+        counts.get(kind).incrementAndGet();
+        injectedMore.signalAll();
     }
 
     private boolean draw(double p) {
@@ -280,7 +344,7 @@ public final class Faults {
                     + ", failEntriesInternally=" + failEntries + ", serverErrors=" + serverErrors
                     + ", unavailable=" + unavailable + ", resetConnections=" + resets
                     + ", dropResponses=" + lostResponses + ", latency=" + latency
-                    + ", outage=" + (outage && System.nanoTime() - outageUntilNanos < 0) + "}";
+                    + ", outage=" + outageOpen() + "}";
         } finally {
             lock.unlock();
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * sinks will when a user sets {@code AWS_ENDPOINT_URL*}.
  */
 class EnvironmentConfigurationTest {
-    private static final Duration CHILD_LIMIT = Duration.ofSeconds(90);
+    /** Well inside the test's own timeout (junit-platform.properties), so a stuck child is killed, not left behind. */
+    private static final Duration CHILD_LIMIT = Duration.ofSeconds(45);
 
     private static AwsEndpoint aws;
 
@@ -60,12 +62,14 @@ class EnvironmentConfigurationTest {
 
     private static ChildRun runChild(Map<String, String> endpointVariables, String... args)
             throws IOException, InterruptedException {
+        // output to a file, not a pipe: reading a pipe would wait for a stuck child without bound
+        Path output = Files.createTempFile("child-", ".out");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), EnvConfiguredClientMain.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         // Nothing inherited: the endpoint, region and credentials come only from these variables.
         builder.environment().clear();
         builder.environment().put("AWS_REGION", "us-east-1");
@@ -73,12 +77,16 @@ class EnvironmentConfigurationTest {
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "not-a-secret");
         builder.environment().putAll(endpointVariables);
         Process child = builder.start();
-        child.getOutputStream().close();
-        byte[] output = child.getInputStream().readAllBytes();
-        if (!child.waitFor(CHILD_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+        try {
+            child.getOutputStream().close();
+            if (!child.waitFor(CHILD_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError("child did not finish within " + CHILD_LIMIT + ": "
+                        + Files.readString(output, StandardCharsets.UTF_8));
+            }
+            return new ChildRun(child.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
             child.destroyForcibly();
-            throw new AssertionError("child did not finish within " + CHILD_LIMIT + ": " + new String(output, StandardCharsets.UTF_8));
+            Files.deleteIfExists(output);
         }
-        return new ChildRun(child.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +83,44 @@ class FaultsTest {
         faults.outageFor(Duration.ZERO);
         assertThat(faults.nextCall()).isSameAs(CallFault.NONE);
         assertThat(faults.injected().count(FaultKind.OUTAGE)).isEqualTo(5);
+    }
+
+    @Test
+    void anOpenOutageLastsUntilTheTestEndsItAndOnlyTheOutageEnds() {
+        Faults faults = new Faults(9).outage().latency(Duration.ofMillis(5));
+        for (int i = 0; i < 5; i++) {
+            assertThat(faults.nextCall().failure()).isEqualTo(FaultKind.OUTAGE);
+        }
+        faults.endOutage();
+        CallFault after = faults.nextCall();
+        assertThat(after.fails()).isFalse();
+        assertThat(after.latency()).as("latency stays on").isEqualTo(Duration.ofMillis(5));
+        assertThat(faults.injected().count(FaultKind.OUTAGE)).isEqualTo(5);
+    }
+
+    @Test
+    void awaitInjectedReturnsOnceTheEndpointHasRefusedEnoughCalls() throws Exception {
+        Faults faults = new Faults(9).outage();
+        Thread client = new Thread(() -> {
+            for (int i = 0; i < 3; i++) {
+                faults.nextCall();
+            }
+        });
+        client.start();
+        try {
+            assertThat(faults.awaitInjected(FaultKind.OUTAGE, 3, Duration.ofSeconds(30))).isTrue();
+        } finally {
+            client.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertThat(faults.injected().count(FaultKind.OUTAGE)).isEqualTo(3);
+    }
+
+    @Test
+    void awaitInjectedGivesUpAtItsTimeout() throws Exception {
+        Faults faults = new Faults(9).outage();
+        faults.nextCall();
+        assertThat(faults.awaitInjected(FaultKind.OUTAGE, 2, Duration.ofMillis(20))).isFalse();
+        assertThat(faults.awaitInjected(FaultKind.OUTAGE, 1, Duration.ZERO)).isTrue();
     }
 
     @Test

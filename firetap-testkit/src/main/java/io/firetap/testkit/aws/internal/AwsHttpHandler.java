@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * half before its answer (or the closed connection) reaches the client.
  * Signatures are accepted whatever they are unless a {@link SigV4Check} is given. A call that breaks a rule is always answered with
  * the service's error (and recorded), whatever faults are on: the service validates first.
+ *
+ * <p>Internal, not for public use.
  */
 public final class AwsHttpHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AwsHttpHandler.class);

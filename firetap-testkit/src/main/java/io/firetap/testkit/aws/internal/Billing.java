@@ -1,6 +1,10 @@
 package io.firetap.testkit.aws.internal;
 
-/** How the two services meter ingestion, for the cost figures the ledger keeps. */
+/**
+ * How the two services meter ingestion, for the cost figures the ledger keeps.
+ *
+ * <p>Internal, not for public use.
+ */
 public final class Billing {
 
     // https://aws.amazon.com/firehose/pricing/ : ingestion is billed per record rounded up to the next 5 KB.

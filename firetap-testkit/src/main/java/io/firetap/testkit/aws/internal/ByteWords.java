@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 /**
  * Byte scans eight bytes at a time, for the endpoint's per-byte loops over record data and
  * request bodies: the endpoint shares the CPU with the client a benchmark measures.
+ *
+ * <p>Internal, not for public use.
  */
 public final class ByteWords {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -20,6 +20,8 @@ import java.util.Map;
  * {@link List}, maps {@link LinkedHashMap} in wire order, floats {@link Double}, {@code true}/
  * {@code false} {@link Boolean}, null and undefined {@code null}. Tags are read and dropped:
  * the SDK only tags timestamps, which PutRecords never sends.
+ *
+ * <p>Internal, not for public use.
  */
 public final class Cbor {
     private static final int MAX_DEPTH = 64;

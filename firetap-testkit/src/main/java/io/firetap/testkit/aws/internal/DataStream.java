@@ -7,6 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * One hosted Kinesis stream: its spec, shard layout, ledger and per-shard sequence counters. The
  * lock makes "assign sequence numbers, then record" one step, so the ledger's order per shard is
  * the sequence order.
+ *
+ * <p>Internal, not for public use.
  */
 final class DataStream {
     final DataStreamSpec spec;

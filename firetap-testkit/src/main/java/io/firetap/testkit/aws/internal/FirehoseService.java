@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Amazon Data Firehose {@code PutRecordBatch} and {@code PutRecord}, with the service's limits,
  * error codes, messages and HTTP statuses.
+ *
+ * <p>Internal, not for public use.
  */
 public final class FirehoseService {
 

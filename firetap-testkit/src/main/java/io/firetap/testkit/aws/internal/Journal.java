@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The endpoint-wide record of refused calls, and the hook that tells an outside listener about
  * accepted records and violations as they happen (the standalone runner prints them).
+ *
+ * <p>Internal, not for public use.
  */
 public final class Journal {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);

@@ -22,6 +22,8 @@ import java.util.Map;
  * string without escapes becomes a Latin-1 {@code String} in one copy — keeps the fake's share of
  * the CPU small, so benchmarks measure the client. Anything malformed (bad syntax, invalid UTF-8,
  * raw control characters, nesting deeper than {@value #MAX_DEPTH}) is a {@link MalformedBodyException}.
+ *
+ * <p>Internal, not for public use.
  */
 final class JsonBytes {
     static final int MAX_DEPTH = 64;

@@ -18,6 +18,8 @@ import java.util.Map;
 /**
  * Kinesis Data Streams {@code PutRecords} and {@code PutRecord}, with the service's limits,
  * shard assignment, sequence numbers, error codes, messages and HTTP statuses.
+ *
+ * <p>Internal, not for public use.
  */
 public final class KinesisService {
 

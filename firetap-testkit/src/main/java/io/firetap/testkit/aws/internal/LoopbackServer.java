@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * A JDK HTTP server on a loopback port that can stop listening for a while and come back on the
  * same port ({@link ConnectionGate}), so clients see "connection refused" exactly like a dead host.
  * Requests run on a pool of daemon threads, so a slow (latency-injected) call never holds up others.
+ *
+ * <p>Internal, not for public use.
  */
 public final class LoopbackServer implements ConnectionGate, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackServer.class);

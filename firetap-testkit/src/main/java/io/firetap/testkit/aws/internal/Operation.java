@@ -2,7 +2,11 @@ package io.firetap.testkit.aws.internal;
 
 import java.util.Map;
 
-/** One service operation, e.g. {@code PutRecordBatch}: reads and checks a request before anything takes effect. */
+/**
+ * One service operation, e.g. {@code PutRecordBatch}: reads and checks a request before anything takes effect.
+ *
+ * <p>Internal, not for public use.
+ */
 public interface Operation {
 
     /**

@@ -5,7 +5,11 @@ import io.firetap.testkit.fault.Faults;
 import java.time.Instant;
 import java.util.Map;
 
-/** A call that passed validation: it takes effect on {@link #commit}, or meets an injected fault instead. */
+/**
+ * A call that passed validation: it takes effect on {@link #commit}, or meets an injected fault instead.
+ *
+ * <p>Internal, not for public use.
+ */
 public interface PreparedCall {
 
     /** The stream the call addresses. */

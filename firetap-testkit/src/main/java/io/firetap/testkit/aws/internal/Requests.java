@@ -3,7 +3,11 @@ package io.firetap.testkit.aws.internal;
 import java.util.List;
 import java.util.Map;
 
-/** Typed reads of request members; a member of the wrong JSON/CBOR type is a {@code SerializationException}, as on the service. */
+/**
+ * Typed reads of request members; a member of the wrong JSON/CBOR type is a {@code SerializationException}, as on the service.
+ *
+ * <p>Internal, not for public use.
+ */
 final class Requests {
     private Requests() {
     }

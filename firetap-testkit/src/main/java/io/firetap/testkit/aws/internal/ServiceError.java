@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * A whole-call error as the service sends it: HTTP status, error code ({@code __type}) and
  * message. Thrown by the operations, written by the HTTP layer in the request's encoding.
+ *
+ * <p>Internal, not for public use.
  */
 public final class ServiceError extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -10,6 +10,8 @@ import java.security.NoSuchAlgorithmException;
  * space split into N equal slices (shard i starts at i * floor(2^128 / N); the last one ends at
  * 2^128 - 1). A record goes to the shard whose range holds its hash key: the MD5 of its partition
  * key read as an unsigned 128-bit number, or its {@code ExplicitHashKey}.
+ *
+ * <p>Internal, not for public use.
  */
 public final class ShardMap {
 

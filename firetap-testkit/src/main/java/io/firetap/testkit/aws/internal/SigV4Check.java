@@ -21,6 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  * credential scope, and compares signatures. A client that changes the body after signing, or signs
  * a different body than it sends, fails here as it would against AWS.
  *
+ * <p>Internal, not for public use.
+ *
  * @see <a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html">Create a signed AWS API request</a>
  */
 public final class SigV4Check {

@@ -18,6 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Everything one stream saw: accepted records in arrival order, counters, cost figures and
  * violations. All writers and readers go through one lock, so every view is a consistent
  * snapshot; waiters are woken on every change.
+ *
+ * <p>Internal, not for public use.
  */
 public final class StreamLedger {
     private final AwsService service;

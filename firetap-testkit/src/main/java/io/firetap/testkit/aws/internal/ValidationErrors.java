@@ -7,6 +7,8 @@ import java.util.List;
  * Collects every model-constraint failure of one request, then reports them in one
  * {@code ValidationException} the way the services' front end words it: "N validation error(s)
  * detected: Value '...' at 'path' failed to satisfy constraint: ...; ...".
+ *
+ * <p>Internal, not for public use.
  */
 final class ValidationErrors {
     private final List<String> failures = new ArrayList<>();

@@ -14,6 +14,8 @@ import java.util.Map;
  * The two body encodings of the AWS JSON 1.1 and CBOR 1.1 protocols, over one value model:
  * maps, lists, strings, numbers, booleans, null and blobs. A blob travels as base64 text in
  * JSON and as a CBOR byte string; {@link #blob} hides the difference.
+ *
+ * <p>Internal, not for public use.
  */
 public enum WireFormat {
     JSON("application/x-amz-json-1.1") {

@@ -5,16 +5,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 /**
- * One process of the emulated execution environment (an extension or the runtime) with its
- * standard output and error read line by line on two daemon threads.
+ * One process of the emulated execution environment (an extension or the runtime) with its standard
+ * output and error read line by line on two daemon threads.
+ *
+ * <p>Internal, not for public use.
  */
 public final class ManagedProcess {
     /** Which stream a captured line came from. */
@@ -262,6 +266,33 @@ public final class ManagedProcess {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending " + signal, e);
         }
+    }
+
+    /**
+     * Waits, at most {@code timeoutNanos}, until every pid is stopped or gone. {@code kill -STOP}
+     * returns once the signal is sent; a process waiting for a CPU stops only when it next runs, and
+     * a frozen environment must not run at all. Without {@code /proc} there is nothing to watch.
+     */
+    public static void awaitStopped(List<Long> pids, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (long pid : pids) {
+            while (!stoppedOrGone(pid) && deadline - System.nanoTime() > 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+    }
+
+    private static boolean stoppedOrGone(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+        } catch (IOException | UncheckedIOException e) {
+            return true;
+        }
+        // "pid (comm) S ...": the state follows the last ')', as comm may hold anything
+        int close = stat.lastIndexOf(')');
+        char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : 'T';
+        return state == 'T' || state == 't' || state == 'Z' || state == 'X';
     }
 
     @Override

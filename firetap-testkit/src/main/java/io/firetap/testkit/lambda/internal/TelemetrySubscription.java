@@ -15,9 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One extension's Telemetry API subscription: events of the subscribed types are buffered and
- * POSTed to the destination as JSON arrays when {@code maxItems}, {@code maxBytes} or
- * {@code timeoutMs} (counted from the oldest buffered event) is reached, on a thread of its own,
- * one batch at a time, as Lambda does.
+ * POSTed to the destination as JSON arrays when {@code maxItems}, {@code maxBytes} or {@code
+ * timeoutMs} (counted from the oldest buffered event) is reached, on a thread of its own, one batch
+ * at a time, as Lambda does.
+ *
+ * <p>Internal, not for public use.
  */
 public final class TelemetrySubscription {
     private final String extension;
