@@ -97,6 +97,11 @@ public final class ExtensionsApiClient {
         return name.isEmpty() ? DEFAULT_NAME : name;
     }
 
+    /** The API's {@code host:port}, which the wrapper's Runtime API proxy forwards to as well. */
+    String hostPort() {
+        return hostPort;
+    }
+
     /** The bound of every call but {@link #next()}. */
     public Duration callTimeout() {
         return Duration.ofMillis(timeoutMillis);

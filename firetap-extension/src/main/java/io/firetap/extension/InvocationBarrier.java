@@ -29,7 +29,19 @@ public interface InvocationBarrier {
     static InvocationBarrier fromSettings(Settings settings, ShippingPipeline pipeline, InvocationBoundaries boundaries,
             BooleanSupplier telemetryMarksEnd) {
         java.time.Duration budget = DeliverBeforeNext.budget(settings);
-        return switch (DeliveryMode.from(settings)) {
+        return of(DeliveryMode.from(settings), budget, pipeline, boundaries, telemetryMarksEnd);
+    }
+
+    /**
+     * The barrier of delivery mode {@code mode}, whose flushes each take at most {@code budget}.
+     *
+     * @param telemetryMarksEnd whether {@code platform.runtimeDone} arrives (a Telemetry subscription
+     *                          that includes {@code platform} is active)
+     */
+    static InvocationBarrier of(DeliveryMode mode, java.time.Duration budget, ShippingPipeline pipeline,
+            InvocationBoundaries boundaries, BooleanSupplier telemetryMarksEnd) {
+        java.util.Objects.requireNonNull(mode, "mode");
+        return switch (mode) {
             case STRICT -> new DeliverBeforeNext(pipeline, boundaries, telemetryMarksEnd, budget);
             case ADAPTIVE -> new AdaptiveBarrier(pipeline, boundaries, telemetryMarksEnd, budget, System::nanoTime);
         };

@@ -10,6 +10,8 @@ import java.util.TreeMap;
 
 /**
  * The pipeline's tunables, with the defaults firetap ships and their {@code FIRETAP_*} variables.
+ * Configure it in code with {@link #builder()}, whose setters check each value against the range its
+ * variable allows; {@link #from(Settings)} maps the variables onto that builder.
  * Batch and record limits here can only narrow a sink's own {@link io.firetap.core.sink.SinkLimits},
  * never widen them.
  *
@@ -67,6 +69,22 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(2);
     public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
 
+    public static final long MIN_BUFFER_BYTES = 64L << 10;
+    public static final long MAX_BUFFER_BYTES = 1L << 30;
+    public static final Duration MAX_BLOCK_TIMEOUT = Duration.ofMinutes(1);
+    public static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(1);
+    public static final Duration MAX_FLUSH_INTERVAL = Duration.ofMinutes(15);
+    public static final int MAX_MAX_BATCH_RECORDS = 100_000;
+    public static final long MIN_MAX_BATCH_BYTES = 1L << 10;
+    public static final long MAX_MAX_BATCH_BYTES = 1L << 30;
+    public static final int MIN_MAX_RECORD_BYTES = 256;
+    public static final int MAX_MAX_RECORD_BYTES = 64 << 20;
+    public static final Duration MAX_RETRY_BASE = Duration.ofSeconds(10);
+    public static final Duration MIN_RETRY_MAX = Duration.ofMillis(1);
+    public static final Duration MAX_RETRY_MAX = Duration.ofMinutes(5);
+    public static final Duration MIN_SEND_TIMEOUT = Duration.ofMillis(10);
+    public static final Duration MAX_SEND_TIMEOUT = Duration.ofMinutes(15);
+
     public PipelineConfig {
         Objects.requireNonNull(overflow, "overflow");
         Objects.requireNonNull(blockTimeout, "blockTimeout");
@@ -99,29 +117,36 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
                 DEFAULT_SEND_TIMEOUT, Map.of());
     }
 
-    /** The configuration {@code settings} describe; bad values throw {@link io.firetap.core.config.ConfigException}. */
+    /**
+     * The configuration {@code settings} describe: the {@code FIRETAP_*} variables mapped onto a
+     * {@link #builder()}. Bad values throw {@link io.firetap.core.config.ConfigException}, naming the
+     * variable, the value and what is allowed.
+     */
     public static PipelineConfig from(Settings settings) {
-        long bufferBytes = settings.bytes(BUFFER_BYTES, DEFAULT_BUFFER_BYTES, 64L << 10, 1L << 30);
-        OverflowPolicy overflow = settings.choice(OVERFLOW, OverflowPolicy.BLOCK, OverflowPolicy.class);
-        Duration blockTimeout = settings.duration(BLOCK_TIMEOUT, DEFAULT_BLOCK_TIMEOUT, Duration.ZERO, Duration.ofMinutes(1));
-        Duration flushInterval = settings.duration(FLUSH_INTERVAL, DEFAULT_FLUSH_INTERVAL, Duration.ofMillis(1),
-                Duration.ofMinutes(15));
-        int maxBatchRecords = settings.integer(BATCH_MAX_RECORDS, DEFAULT_MAX_BATCH_RECORDS, 1, 100_000);
-        long maxBatchBytes = settings.bytes(BATCH_MAX_BYTES, DEFAULT_MAX_BATCH_BYTES, 1L << 10, 1L << 30);
-        int maxRecordBytes = (int) settings.bytes(RECORD_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES, 256, 64L << 20);
-        boolean packing = settings.flag(PACKING, true);
-        OversizePolicy oversize = settings.choice(OVERSIZE, OversizePolicy.SPLIT, OversizePolicy.class);
-        LineFormat format = settings.choice(FORMAT, LineFormat.RAW, LineFormat.class);
-        Duration retryBase = settings.duration(RETRY_BASE, DEFAULT_RETRY_BASE, Duration.ZERO, Duration.ofSeconds(10));
-        Duration retryMax = settings.duration(RETRY_MAX, DEFAULT_RETRY_MAX, Duration.ofMillis(1), Duration.ofMinutes(5));
+        Builder b = builder();
+        b.bufferBytes(settings.bytes(BUFFER_BYTES, DEFAULT_BUFFER_BYTES, MIN_BUFFER_BYTES, MAX_BUFFER_BYTES));
+        b.overflow(settings.choice(OVERFLOW, OverflowPolicy.BLOCK, OverflowPolicy.class));
+        b.blockTimeout(settings.duration(BLOCK_TIMEOUT, DEFAULT_BLOCK_TIMEOUT, Duration.ZERO, MAX_BLOCK_TIMEOUT));
+        b.flushInterval(settings.duration(FLUSH_INTERVAL, DEFAULT_FLUSH_INTERVAL, MIN_FLUSH_INTERVAL,
+                MAX_FLUSH_INTERVAL));
+        b.maxBatchRecords(settings.integer(BATCH_MAX_RECORDS, DEFAULT_MAX_BATCH_RECORDS, 1, MAX_MAX_BATCH_RECORDS));
+        b.maxBatchBytes(settings.bytes(BATCH_MAX_BYTES, DEFAULT_MAX_BATCH_BYTES, MIN_MAX_BATCH_BYTES,
+                MAX_MAX_BATCH_BYTES));
+        b.maxRecordBytes((int) settings.bytes(RECORD_MAX_BYTES, DEFAULT_MAX_RECORD_BYTES, MIN_MAX_RECORD_BYTES,
+                MAX_MAX_RECORD_BYTES));
+        b.packing(settings.flag(PACKING, true));
+        b.oversize(settings.choice(OVERSIZE, OversizePolicy.SPLIT, OversizePolicy.class));
+        b.format(settings.choice(FORMAT, LineFormat.RAW, LineFormat.class));
+        Duration retryBase = settings.duration(RETRY_BASE, DEFAULT_RETRY_BASE, Duration.ZERO, MAX_RETRY_BASE);
+        Duration retryMax = settings.duration(RETRY_MAX, DEFAULT_RETRY_MAX, MIN_RETRY_MAX, MAX_RETRY_MAX);
         if (retryMax.compareTo(retryBase) < 0) {
             throw ConfigException.invalid(RETRY_MAX, settings.string(RETRY_MAX, ""),
                     "a duration no shorter than " + RETRY_BASE + " (" + Durations.format(retryBase) + ")");
         }
-        Duration sendTimeout = settings.duration(SEND_TIMEOUT, DEFAULT_SEND_TIMEOUT, Duration.ofMillis(10),
-                Duration.ofMinutes(15));
-        return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, deliveryClasses(settings));
+        b.retry(retryBase, retryMax);
+        b.sendTimeout(settings.duration(SEND_TIMEOUT, DEFAULT_SEND_TIMEOUT, MIN_SEND_TIMEOUT, MAX_SEND_TIMEOUT));
+        b.delivery.putAll(deliveryClasses(settings));
+        return b.build();
     }
 
     /**
@@ -180,5 +205,194 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
     public PipelineConfig withRetry(Duration base, Duration max) {
         return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
                 maxRecordBytes, packing, oversize, format, base, max, sendTimeout, delivery);
+    }
+
+    /** A builder starting from firetap's defaults ({@link #defaults()}). */
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * Builds a {@link PipelineConfig} in code. Every setter checks its argument at once against the
+     * same range its {@code FIRETAP_*} variable allows (an {@link IllegalArgumentException} says what is
+     * allowed); what is not set keeps the {@code DEFAULT_*} value. Not thread-safe.
+     */
+    public static final class Builder {
+        private long bufferBytes;
+        private OverflowPolicy overflow;
+        private Duration blockTimeout;
+        private Duration flushInterval;
+        private int maxBatchRecords;
+        private long maxBatchBytes;
+        private int maxRecordBytes;
+        private boolean packing;
+        private OversizePolicy oversize;
+        private LineFormat format;
+        private Duration retryBase;
+        private Duration retryMax;
+        private Duration sendTimeout;
+        private final Map<String, DeliveryClass> delivery = new TreeMap<>();
+
+        private Builder(PipelineConfig from) {
+            bufferBytes = from.bufferBytes;
+            overflow = from.overflow;
+            blockTimeout = from.blockTimeout;
+            flushInterval = from.flushInterval;
+            maxBatchRecords = from.maxBatchRecords;
+            maxBatchBytes = from.maxBatchBytes;
+            maxRecordBytes = from.maxRecordBytes;
+            packing = from.packing;
+            oversize = from.oversize;
+            format = from.format;
+            retryBase = from.retryBase;
+            retryMax = from.retryMax;
+            sendTimeout = from.sendTimeout;
+            delivery.putAll(from.delivery);
+        }
+
+        /**
+         * Bound of the shared buffer: line bytes plus {@value #LINE_OVERHEAD_BYTES} per line. Default
+         * {@link #DEFAULT_BUFFER_BYTES} (8 MiB); from {@link #MIN_BUFFER_BYTES} to {@link #MAX_BUFFER_BYTES}.
+         */
+        public Builder bufferBytes(long value) {
+            this.bufferBytes = inRange("bufferBytes", value, MIN_BUFFER_BYTES, MAX_BUFFER_BYTES);
+            return this;
+        }
+
+        /** What a full buffer does. Default {@link OverflowPolicy#BLOCK}. */
+        public Builder overflow(OverflowPolicy value) {
+            this.overflow = Objects.requireNonNull(value, "overflow");
+            return this;
+        }
+
+        /**
+         * With {@link OverflowPolicy#BLOCK}: the longest a writer waits per overflow episode, after which
+         * lines are dropped and counted. Default {@link #DEFAULT_BLOCK_TIMEOUT}; at most {@link #MAX_BLOCK_TIMEOUT}.
+         */
+        public Builder blockTimeout(Duration value) {
+            this.blockTimeout = inRange("blockTimeout", value, Duration.ZERO, MAX_BLOCK_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * The longest a line waits in the buffer before its batch leaves; a sink makes at most one call per
+         * interval unless a batch is full or a flush asks. Default {@link #DEFAULT_FLUSH_INTERVAL}; from
+         * {@link #MIN_FLUSH_INTERVAL} to {@link #MAX_FLUSH_INTERVAL}.
+         */
+        public Builder flushInterval(Duration value) {
+            this.flushInterval = inRange("flushInterval", value, MIN_FLUSH_INTERVAL, MAX_FLUSH_INTERVAL);
+            return this;
+        }
+
+        /**
+         * Records per call; never above the sink's own limit. Default {@value #DEFAULT_MAX_BATCH_RECORDS};
+         * from 1 to {@value #MAX_MAX_BATCH_RECORDS}.
+         */
+        public Builder maxBatchRecords(int value) {
+            this.maxBatchRecords = (int) inRange("maxBatchRecords", value, 1, MAX_MAX_BATCH_RECORDS);
+            return this;
+        }
+
+        /**
+         * Bytes per call; never above the sink's own limit. Default {@link #DEFAULT_MAX_BATCH_BYTES} (1 MiB);
+         * from {@link #MIN_MAX_BATCH_BYTES} to {@link #MAX_MAX_BATCH_BYTES}.
+         */
+        public Builder maxBatchBytes(long value) {
+            this.maxBatchBytes = inRange("maxBatchBytes", value, MIN_MAX_BATCH_BYTES, MAX_MAX_BATCH_BYTES);
+            return this;
+        }
+
+        /**
+         * Bytes per record; never above the sink's own limit. Default {@value #DEFAULT_MAX_RECORD_BYTES};
+         * from {@value #MIN_MAX_RECORD_BYTES} to {@value #MAX_MAX_RECORD_BYTES}.
+         */
+        public Builder maxRecordBytes(int value) {
+            this.maxRecordBytes = (int) inRange("maxRecordBytes", value, MIN_MAX_RECORD_BYTES, MAX_MAX_RECORD_BYTES);
+            return this;
+        }
+
+        /** Pack many lines into one record ({@code true}, the default) or send one line per record. */
+        public Builder packing(boolean value) {
+            this.packing = value;
+            return this;
+        }
+
+        /** What a line longer than a record becomes. Default {@link OversizePolicy#SPLIT}. */
+        public Builder oversize(OversizePolicy value) {
+            this.oversize = Objects.requireNonNull(value, "oversize");
+            return this;
+        }
+
+        /** How lines are written into records. Default {@link LineFormat#RAW}: as written. */
+        public Builder format(LineFormat value) {
+            this.format = Objects.requireNonNull(value, "format");
+            return this;
+        }
+
+        /**
+         * Retry backoff ceilings (full jitter: a wait is uniform in [0, ceiling], the ceiling doubling from
+         * {@code base} up to {@code max}). Defaults {@link #DEFAULT_RETRY_BASE} and {@link #DEFAULT_RETRY_MAX}.
+         *
+         * @throws IllegalArgumentException unless 0 ≤ base ≤ {@link #MAX_RETRY_BASE}, {@link #MIN_RETRY_MAX}
+         *                                  ≤ max ≤ {@link #MAX_RETRY_MAX} and base ≤ max
+         */
+        public Builder retry(Duration base, Duration max) {
+            Duration checkedBase = inRange("retry base", base, Duration.ZERO, MAX_RETRY_BASE);
+            Duration checkedMax = inRange("retry max", max, MIN_RETRY_MAX, MAX_RETRY_MAX);
+            if (checkedMax.compareTo(checkedBase) < 0) {
+                throw new IllegalArgumentException("retry max (" + Durations.format(max)
+                        + ") must be no shorter than retry base (" + Durations.format(base) + ")");
+            }
+            this.retryBase = checkedBase;
+            this.retryMax = checkedMax;
+            return this;
+        }
+
+        /**
+         * The longest the pipeline waits for one call before treating it as failed and retrying it.
+         * Default {@link #DEFAULT_SEND_TIMEOUT}; from {@link #MIN_SEND_TIMEOUT} to {@link #MAX_SEND_TIMEOUT}.
+         */
+        public Builder sendTimeout(Duration value) {
+            this.sendTimeout = inRange("sendTimeout", value, MIN_SEND_TIMEOUT, MAX_SEND_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * The delivery class of the sink named {@code sinkName}; every sink is
+         * {@link DeliveryClass#GUARANTEED} unless set. The pipeline checks, when it is built, that the name
+         * is one of its sinks'.
+         */
+        public Builder delivery(String sinkName, DeliveryClass value) {
+            Objects.requireNonNull(sinkName, "sinkName");
+            delivery.put(DeliveryClass.variableFor(sinkName), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public PipelineConfig build() {
+            return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords,
+                    maxBatchBytes, maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout,
+                    delivery);
+        }
+
+        private static long inRange(String name, long value, long min, long max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ": " + value);
+            }
+            return value;
+        }
+
+        private static Duration inRange(String name, Duration value, Duration min, Duration max) {
+            Objects.requireNonNull(value, name);
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be from " + Durations.format(min) + " to "
+                        + Durations.format(max) + ": " + Durations.format(value));
+            }
+            return value;
+        }
     }
 }

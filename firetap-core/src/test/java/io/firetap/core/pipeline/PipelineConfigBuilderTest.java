@@ -1,0 +1,72 @@
+package io.firetap.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.firetap.core.config.ConfigException;
+import io.firetap.core.config.Settings;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class PipelineConfigBuilderTest {
+
+    @Test
+    void anUntouchedBuilderAndNoVariablesBothGiveTheDefaults() {
+        assertThat(PipelineConfig.builder().build()).isEqualTo(PipelineConfig.defaults());
+        assertThat(PipelineConfig.from(Settings.of(Map.of()))).isEqualTo(PipelineConfig.defaults());
+    }
+
+    @Test
+    void theVariablesAndTheBuilderDescribeTheSameConfiguration() {
+        PipelineConfig fromVariables = PipelineConfig.from(Settings.of(Map.of(
+                "FIRETAP_FLUSH_INTERVAL", "250ms",
+                "FIRETAP_BUFFER_BYTES", "2MiB",
+                "FIRETAP_OVERFLOW", "drop",
+                "FIRETAP_PACKING", "false",
+                "FIRETAP_RETRY_BASE", "10ms",
+                "FIRETAP_RETRY_MAX", "1s",
+                "FIRETAP_S3_DELIVERY", "best-effort")));
+        PipelineConfig inCode = PipelineConfig.builder()
+                .flushInterval(Duration.ofMillis(250))
+                .bufferBytes(2L << 20)
+                .overflow(OverflowPolicy.DROP)
+                .packing(false)
+                .retry(Duration.ofMillis(10), Duration.ofSeconds(1))
+                .delivery("s3", DeliveryClass.BEST_EFFORT)
+                .build();
+
+        assertThat(inCode).isEqualTo(fromVariables);
+        assertThat(inCode.toBuilder().build()).isEqualTo(inCode);
+    }
+
+    @Test
+    void aBadVariableStillNamesTheVariableTheValueAndWhatIsAllowed() {
+        assertThatThrownBy(() -> PipelineConfig.from(Settings.of(Map.of("FIRETAP_FLUSH_INTERVAL", "0ms"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("FIRETAP_FLUSH_INTERVAL='0ms' is not valid: expected a duration from 1ms to 15m such as"
+                        + " 250ms, 2s or a number of milliseconds");
+        assertThatThrownBy(() -> PipelineConfig.from(Settings.of(Map.of("FIRETAP_RETRY_BASE", "2s",
+                "FIRETAP_RETRY_MAX", "1s"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("FIRETAP_RETRY_MAX='1s' is not valid: expected a duration no shorter than"
+                        + " FIRETAP_RETRY_BASE");
+    }
+
+    @Test
+    void everySetterRefusesWhatItsVariableWouldRefuse() {
+        PipelineConfig.Builder b = PipelineConfig.builder();
+        assertThatThrownBy(() -> b.flushInterval(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("flushInterval must be from 1ms to 15m");
+        assertThatThrownBy(() -> b.bufferBytes(1024)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bufferBytes must be from 65536");
+        assertThatThrownBy(() -> b.maxBatchRecords(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxRecordBytes(255)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.retry(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no shorter than retry base");
+        assertThatThrownBy(() -> b.sendTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("sendTimeout");
+        assertThatThrownBy(() -> b.overflow(null)).isInstanceOf(NullPointerException.class);
+    }
+}
