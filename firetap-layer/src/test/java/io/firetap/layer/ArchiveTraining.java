@@ -13,10 +13,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TimeZone;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +37,12 @@ import java.util.stream.Stream;
  * AppCDS archive ({@code -XX:ArchiveClassesAtExit}); further JVM options are added to the training
  * run's (to compare archives made in other ways). The launcher passes the archive's option on
  * its own once the file is in the layer; this run writes it, so it must not find one already there.
+ *
+ * <p>The JVM uses the archive only while every jar on the class path has the size and modification
+ * time it had here. So the run first sets every file of the layer to one time (a whole even second:
+ * a zip stores times to two seconds) and writes, in {@code zip-time.properties} next to the layer
+ * folder, the {@code zip.modificationtime} that makes the layer's zip record that time as UTC wall
+ * clock time: an unzip that keeps the zip's times (Lambda runs in UTC) restores exactly these.
  */
 public final class ArchiveTraining {
     private static final String STREAM = "training";
@@ -57,6 +65,7 @@ public final class ArchiveTraining {
             options += " " + args[i];
         }
         Files.deleteIfExists(archive);
+        settleTimes(layer);
         Path work = Files.createTempDirectory("firetap-training");
         long started = System.nanoTime();
         try {
@@ -121,6 +130,20 @@ public final class ArchiveTraining {
                 throw new IllegalStateException("training delivered " + delivered + " of " + expected + " lines");
             }
         }
+    }
+
+    /** One modification time for every file of the layer, and the zip time that records it as UTC. */
+    private static void settleTimes(Path layer) throws IOException {
+        long millis = System.currentTimeMillis() / 2000 * 2000;
+        FileTime time = FileTime.fromMillis(millis);
+        try (Stream<Path> files = Files.walk(layer)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(file, time);
+            }
+        }
+        // the zip writer (in the build's JVM) stores local wall-clock time: shift by the local offset
+        long zipMillis = millis - TimeZone.getDefault().getOffset(millis);
+        Files.writeString(layer.resolveSibling("zip-time.properties"), "zip.modificationtime=" + zipMillis + "\n");
     }
 
     private static void script(Path file, String body) throws IOException {
