@@ -69,7 +69,7 @@ public final class ArchiveTraining {
         Path work = Files.createTempDirectory("firetap-training");
         long started = System.nanoTime();
         try {
-            train(layer, work, options);
+            train(layer, work, options, archive.resolveSibling("firetap.classpath"));
         } finally {
             deleteQuietly(work);
         }
@@ -80,7 +80,7 @@ public final class ArchiveTraining {
                 Files.size(archive) / 1024, kind, (System.nanoTime() - started) / 1e9);
     }
 
-    private static void train(Path layer, Path work, String archiveOption) throws Exception {
+    private static void train(Path layer, Path work, String archiveOption, Path classPathFile) throws Exception {
         Path task = Files.createDirectories(work.resolve("task"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         script(task.resolve("bootstrap"), "exec '" + layer.resolve("extensions/firetap") + "'\n");
@@ -104,6 +104,7 @@ public final class ArchiveTraining {
                      .env("AWS_ACCESS_KEY_ID", "training")
                      .env("AWS_SECRET_ACCESS_KEY", "training")
                      .build().start()) {
+            writeClassPath(lambda.pid("firetap"), classPathFile);
             long expected = 0;
             for (int i = 1; i <= INVOCATIONS; i++) {
                 // a local client's line through the socket, then the function's through the intake
@@ -130,6 +131,21 @@ public final class ArchiveTraining {
                 throw new IllegalStateException("training delivered " + delivered + " of " + expected + " lines");
             }
         }
+    }
+
+    /**
+     * The extension's class path as the launcher gave it, one jar name a line: the launcher puts these
+     * first, in this order, on the class path of a JVM that uses the archive (which records them) and
+     * any jar added to the layer's {@code firetap/lib} after them, which keeps the archive usable.
+     */
+    private static void writeClassPath(long pid, Path classPathFile) throws IOException {
+        List<String> command = List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
+        int cp = command.indexOf("-cp");
+        StringBuilder names = new StringBuilder();
+        for (String jar : command.get(cp + 1).split(":")) {
+            names.append(Path.of(jar).getFileName()).append('\n');
+        }
+        Files.writeString(classPathFile, names);
     }
 
     /** One modification time for every file of the layer, and the zip time that records it as UTC. */

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built {@code firetap-layer-jre-<arch>.zip} unzipped into a temporary folder — not where the
- * build trained its class-data archive — runs on its own runtime and uses that archive; an archive
- * the JVM cannot use costs start-up time, never the extension.
+ * build trained its class-data archive — runs on its own runtime and uses that archive, also with a
+ * jar of the user's added to {@code firetap/lib}; an archive the JVM cannot use costs start-up time,
+ * never the extension.
  */
 class BundledRuntimeIT {
     private static final Path PLAIN_ZIP = Path.of(System.getProperty("firetap.layer.zip", "target/firetap-layer.zip"));
@@ -54,12 +55,15 @@ class BundledRuntimeIT {
     void theExtensionRunsOnTheBundledRuntimeWithTheArchiveTheBuildTrainedElsewhere() throws Exception {
         assertThat(archive).as("the class-data archive in firetap/jre/lib").isNotNull();
         Path classLog = dir.resolve("class-load.log");
+        // a user's own jar, sorted before all of firetap's: it goes on the class path after them
+        Files.copy(layer.resolve("firetap/lib").resolve(Files.readAllLines(archive.resolveSibling("firetap.classpath")).get(0)),
+                layer.resolve("firetap/lib/aaa-my-sink.jar"));
 
         Result run = run(Map.of("FIRETAP_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog));
 
         String option = archive.getFileName().toString().endsWith(".aot") ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=";
         assertThat(run.commandLine).startsWith(layer.resolve("firetap/jre/bin/java").toString())
-                .contains(option + archive);
+                .contains(option + archive).contains("aaa-my-sink.jar io.firetap.extension.ExtensionMain");
         List<String> loaded = Files.readAllLines(classLog);
         // firetap's own classes, the SDK's and netty's: from the archive, not from the jars
         assertThat(loaded).anyMatch(l -> l.contains(" io.firetap.extension.ExtensionMain source: shared objects file"))
