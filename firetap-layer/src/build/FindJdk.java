@@ -53,7 +53,7 @@ public final class FindJdk {
             where = "JAVA_HOME";
             if (found.isEmpty()) {
                 found = newestInstalled();
-                where = "the newest in " + INSTALL_FOLDERS.get(0);
+                where = "the newest installed";
             }
         }
         if (found.isEmpty()) {
