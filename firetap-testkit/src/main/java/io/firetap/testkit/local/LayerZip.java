@@ -7,7 +7,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -16,7 +18,9 @@ import java.util.zip.ZipInputStream;
 /**
  * Unzips a Lambda layer the way Lambda does, keeping the executable bits recorded in the zip
  * (which {@code java.util.zip} does not expose), so {@code extensions/*} can be run from a
- * test's temporary folder.
+ * test's temporary folder, and the modification times: an entry's exact time when the zip records
+ * one (an extended timestamp), else its wall-clock time read as UTC, Lambda's time zone. (A
+ * class-data archive checks the times of the jars it was made from.)
  */
 public final class LayerZip {
     private LayerZip() {
@@ -39,12 +43,25 @@ public final class LayerZip {
                 }
                 Files.createDirectories(file.getParent());
                 Files.copy(in, file);
+                Files.setLastModifiedTime(file, modified(entry));
                 int mode = modes.getOrDefault(entry.getName(), 0644);
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(
                         (mode & 0100) != 0 ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
         return root;
+    }
+
+    private static FileTime modified(ZipEntry entry) {
+        byte[] extra = entry.getExtra();
+        for (int at = 0; extra != null && at + 4 <= extra.length; ) {
+            int id = (extra[at] & 0xff) | (extra[at + 1] & 0xff) << 8;
+            if (id == 0x5455) {
+                return entry.getLastModifiedTime();
+            }
+            at += 4 + ((extra[at + 2] & 0xff) | (extra[at + 3] & 0xff) << 8);
+        }
+        return FileTime.from(entry.getTimeLocal().toInstant(ZoneOffset.UTC));
     }
 
     /** The Unix mode of every entry, from the central directory's external attributes. */

@@ -56,6 +56,8 @@ public final class EndToEndBench {
     private static boolean showOutput;
     /** Scenarios to run (throughput, memory, hold, cold, proxy, sinks, delivery); null runs all and writes the report. */
     private static Set<String> only;
+    /** Removes the bundled runtime's class-data archive from the unzipped layer (to compare without it). */
+    private static boolean noArchive;
 
     private EndToEndBench(Path zip, Path out, boolean quick) throws IOException {
         this.zip = zip;
@@ -65,6 +67,10 @@ public final class EndToEndBench {
         this.holdInvocations = quick ? 50 : 200;
         this.work = Files.createTempDirectory("firetap-bench");
         this.layer = LayerZip.unzip(zip, work.resolve("opt"));
+        if (noArchive) {
+            Files.deleteIfExists(layer.resolve("firetap/jre/lib/firetap.aot"));
+            Files.deleteIfExists(layer.resolve("firetap/jre/lib/firetap.jsa"));
+        }
         this.task = Files.createDirectories(work.resolve("task"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String function = "exec '" + java + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '"
@@ -84,6 +90,7 @@ public final class EndToEndBench {
                 case "--quick" -> quick = true;
                 case "--show-output" -> showOutput = true;
                 case "--only" -> only = Set.of(args[++i].split(","));
+                case "--no-archive" -> noArchive = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -365,22 +372,70 @@ public final class EndToEndBench {
      * Five cold starts of each environment, wrapped (bootstrap = the layer's launcher, which execs the
      * handler) and direct (the handler itself as bootstrap), alternating: the extension's start, and
      * the runtime's start to its first {@code /next}, whose paired difference is what the wrapper adds.
+     * In each wrapped one also: the first call to the destination (the first invocation's lines
+     * accepted, from just before the emulator starts the extension), the extension's CPU time (user +
+     * system) from its start to the end of the first invocation, and, beside them, the floor: an empty
+     * {@code main} run with the extension's own JVM, options and class path while the environment is
+     * frozen (its start to its exit, its CPU time and its peak RSS). After the last cold start, the
+     * extension's CPU time per warm invocation of 100 lines.
      */
     private Map<String, Object> coldStarts() throws Exception {
         List<Double> register = new ArrayList<>();
         List<Double> ready = new ArrayList<>();
+        List<Double> firstCall = new ArrayList<>();
+        List<Double> cpuToFirstInvocationEnd = new ArrayList<>();
+        List<Double> floorExit = new ArrayList<>();
+        List<Double> floorCpu = new ArrayList<>();
+        List<Double> floorRss = new ArrayList<>();
         List<Double> wrapped = new ArrayList<>();
         List<Double> direct = new ArrayList<>();
         List<Double> added = new ArrayList<>();
+        double warmCpuMicros = -1;
+        int notDeliveredBeforeFirstFreeze = 0;
+        int warmInvocations = reps < 3 ? 100 : 300;
         for (int i = 0; i < 5; i++) {
             double w;
-            try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
-                 LambdaEmulator lambda = environment(aws, "flood", Map.of()).build().start()) {
-                LambdaEmulator.ExtensionStart start = lambda.extensionStart("firetap");
-                register.add(start.toRegister().toNanos() / 1e6);
-                ready.add(start.toFirstNext().toNanos() / 1e6);
-                w = lambda.runtimeToFirstNext().toNanos() / 1e6;
-                lambda.shutdown();
+            AtomicLong firstAccepted = new AtomicLong();
+            try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false)
+                    .onAccepted(record -> firstAccepted.compareAndSet(0, System.nanoTime())).start()) {
+                LambdaEmulator lambda = environment(aws, "flood", Map.of()).build();
+                try (lambda) {
+                    long t0 = System.nanoTime();
+                    lambda.start();
+                    LambdaEmulator.ExtensionStart start = lambda.extensionStart("firetap");
+                    register.add(start.toRegister().toNanos() / 1e6);
+                    ready.add(start.toFirstNext().toNanos() / 1e6);
+                    w = lambda.runtimeToFirstNext().toNanos() / 1e6;
+                    Invocation first = lambda.invoke("{\"lines\":100,\"size\":100}");
+                    long pid = lambda.pid("firetap");
+                    // the environment is frozen now: the figure stays put while it is read
+                    cpuToFirstInvocationEnd.add(EmptyMain.ProcStat.cpuTicks(pid) * 10.0);
+                    if (first.status() != Invocation.Status.SUCCESS) {
+                        throw new IllegalStateException("the first invocation failed: " + first.status());
+                    }
+                    if (firstAccepted.get() == 0) {
+                        // the first barrier waits for the client's warm-up only so long: on a machine
+                        // this busy the lines went out with the next invocation, which is reported
+                        notDeliveredBeforeFirstFreeze++;
+                    } else {
+                        firstCall.add((firstAccepted.get() - t0) / 1e6);
+                    }
+                    double[] floor = emptyMain(pid);
+                    floorExit.add(floor[0]);
+                    floorCpu.add(floor[1]);
+                    floorRss.add(floor[2]);
+                    if (i == 4) {
+                        for (int k = 0; k < warmInvocations; k++) {
+                            lambda.invoke("{\"lines\":100,\"size\":100}");
+                        }
+                        long before = EmptyMain.ProcStat.cpuTicks(pid);
+                        for (int k = 0; k < warmInvocations; k++) {
+                            lambda.invoke("{\"lines\":100,\"size\":100}");
+                        }
+                        warmCpuMicros = (EmptyMain.ProcStat.cpuTicks(pid) - before) * 10_000.0 / warmInvocations;
+                    }
+                    lambda.shutdown();
+                }
             }
             try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
                  LambdaEmulator lambda = environment(aws, "flood", Map.of())
@@ -395,11 +450,43 @@ public final class EndToEndBench {
         Map<String, Object> cold = new LinkedHashMap<>();
         cold.put("extensionToRegisterMs", stats(register));
         cold.put("extensionToFirstNextMs", stats(ready));
+        cold.put("extensionToFirstCallDoneMs", firstCall.isEmpty() ? stats(List.of(Double.NaN)) : stats(firstCall));
+        cold.put("firstInvocationNotDeliveredBeforeFreeze", notDeliveredBeforeFirstFreeze);
+        cold.put("emptyMainStartToExitMs", stats(floorExit));
+        cold.put("extensionCpuToFirstInvocationEndMs", stats(cpuToFirstInvocationEnd));
+        cold.put("emptyMainCpuMs", stats(floorCpu));
+        cold.put("emptyMainPeakRssMiB", stats(floorRss));
+        cold.put("extensionCpuPerWarmInvocationOf100LinesMicros", warmCpuMicros);
+        cold.put("warmInvocationsMeasured", warmInvocations);
         cold.put("runtimeToFirstNextWrappedMs", stats(wrapped));
         cold.put("runtimeToFirstNextDirectMs", stats(direct));
         cold.put("wrapperAddsMs", stats(added));
         log("  " + cold);
         return cold;
+    }
+
+    /**
+     * Runs {@link EmptyMain} with the JVM, options and class path of the running extension {@code
+     * pid} (read from {@code /proc}): milliseconds from its start to its exit, its CPU time (ms) and
+     * its peak RSS (MiB).
+     */
+    private static double[] emptyMain(long pid) throws Exception {
+        List<String> extension = List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"));
+        int cp = extension.indexOf("-cp");
+        List<String> command = new ArrayList<>(extension.subList(0, cp));
+        command.add("-cp");
+        command.add(extension.get(cp + 1) + ":"
+                + Path.of(EmptyMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        command.add(EmptyMain.class.getName());
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("the empty main failed: " + command + " " + out);
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        String[] last = out.lines().reduce((a, b) -> b).orElse("-1 -1").split(" ");
+        return new double[] {ms, Long.parseLong(last[0]) * 10.0, Long.parseLong(last[1]) / 1024.0};
     }
 
     /**
@@ -618,7 +705,7 @@ public final class EndToEndBench {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        m.put("layer", zip.toString());
+        m.put("layer", zip.toString() + (noArchive ? " without its class-data archive" : ""));
         m.put("repetitions", reps);
         return m;
     }
