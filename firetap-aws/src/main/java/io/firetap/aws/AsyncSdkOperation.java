@@ -47,18 +47,13 @@ final class AsyncSdkOperation<B extends AwsClientBuilder<B, C> & SdkAsyncClientB
     private C build(URI endpoint, Duration callTimeout) {
         B builder = builders.get();
         builder.httpClient(http.http());
-        builder.region(settings.region());
-        builder.credentialsProvider(settings.credentials());
-        builder.overrideConfiguration(AwsClients.overrides(callTimeout));
+        AwsClients.configure(builder, settings, callTimeout, endpoint);
         // Complete each call's future on the netty thread that parsed the answer instead of handing it
         // to the SDK's completion pool: one thread hop less between the answer and the pipeline's
         // worker, on the path every invocation's flush waits for. Safe because what runs on
         // completion here is firetap's own short, non-blocking result mapping.
         builder.asyncConfiguration(c -> c.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
                 DIRECT));
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
         return builder.build();
     }
 

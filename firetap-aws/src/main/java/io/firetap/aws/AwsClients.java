@@ -47,6 +47,21 @@ public final class AwsClients {
     }
 
     /** No SDK retries; the whole call bounded by {@code callTimeout}. */
+    /**
+     * What every firetap client is built with, whichever its transport: region, credentials, the
+     * call timeout, and the endpoint when one overrides the SDK's.
+     */
+    static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>> B configure(B builder,
+            AwsClientSettings settings, Duration callTimeout, URI endpoint) {
+        builder.region(settings.region());
+        builder.credentialsProvider(settings.credentials());
+        builder.overrideConfiguration(overrides(callTimeout));
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder;
+    }
+
     static ClientOverrideConfiguration overrides(Duration callTimeout) {
         return ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)

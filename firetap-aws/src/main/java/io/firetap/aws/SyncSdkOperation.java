@@ -49,12 +49,7 @@ final class SyncSdkOperation<B extends AwsClientBuilder<B, C> & AwsSyncClientBui
     private C build(URI endpoint, Duration callTimeout) {
         B builder = builders.get();
         builder.httpClient(http);
-        builder.region(settings.region());
-        builder.credentialsProvider(settings.credentials());
-        builder.overrideConfiguration(AwsClients.overrides(callTimeout));
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
+        AwsClients.configure(builder, settings, callTimeout, endpoint);
         return builder.build();
     }
 
