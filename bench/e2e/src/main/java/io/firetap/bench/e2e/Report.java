@@ -132,8 +132,9 @@ final class Report {
                     row.get("largestWriteToArrivalMs"), row.get("linesDelivered"), row.get("linesWritten")));
         }
         md.append("\nThe endpoint answers every call after 20 ms (half before it takes effect, half before the answer)."
-                + " Holds, calls and \"delivered before the freeze\" leave the first invocation (the cold start) aside;"
-                + " its hold is the \"first hold\" column. The write → arrival delay is the endpoint's arrival time of"
+                + " Holds and calls leave the first invocation (the cold start) aside; its hold is the \"first hold\""
+                + " column. \"Delivered before the freeze\" counts every invocation, the first included."
+                + " The write → arrival delay is the endpoint's arrival time of"
                 + " the call less the wall-clock millisecond the function wrote into the line. Adaptive's bound under"
                 + " steady traffic: 1.5 × FIRETAP_FLUSH_INTERVAL (1 s) plus one call. §1–§6 run in strict mode (one flush"
                 + " per invocation). Targets (adaptive): steady hold p50 ≤ 1 ms, p99 ≤ 5 ms, ≤ 0.1 calls per invocation;"
