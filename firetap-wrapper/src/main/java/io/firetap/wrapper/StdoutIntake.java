@@ -105,8 +105,9 @@ public final class StdoutIntake implements AutoCloseable {
 
     private static boolean isFifo(Path path) throws IOException {
         try {
-            Object regular = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            return regular instanceof Integer mode && (mode & 0170000) == 0010000;
+            // S_IFMT bits: S_IFIFO
+            Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return mode instanceof Integer bits && (bits & 0170000) == 0010000;
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             // no unix view: tell a FIFO by what it is not
             return !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
