@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -86,13 +83,15 @@ public final class StdoutIntake implements AutoCloseable {
     public static StdoutIntake open(Path path, Consumer<String> warnings) throws IOException {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(warnings, "warnings");
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        // java.io, not NIO's attribute views: this runs before /register, where each class loaded shows
+        java.io.File file = path.toFile();
+        if (!file.exists()) {
             makeFifo(path);
         }
-        if (!isFifo(path)) {
+        if (!file.exists() || file.isFile() || file.isDirectory()) {
             throw new IOException(path + " exists and is not a named pipe (FIFO)");
         }
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        WrapperEndpoints.ownerOnly(file);
         // read-write: on Linux this opens a FIFO without waiting for a writer, and keeps one
         RandomAccessFile pipe = new RandomAccessFile(path.toFile(), "rw");
         try {
@@ -100,19 +99,6 @@ public final class StdoutIntake implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             pipe.close();
             throw e;
-        }
-    }
-
-    private static boolean isFifo(Path path) throws IOException {
-        try {
-            // S_IFMT bits: S_IFIFO
-            Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            return mode instanceof Integer bits && (bits & 0170000) == 0010000;
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            // no unix view: tell a FIFO by what it is not
-            return !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                    && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
-                    && !Files.isSymbolicLink(path);
         }
     }
 

@@ -1,11 +1,10 @@
 package io.firetap.wrapper;
 
+import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -53,7 +52,7 @@ public final class WrapperEndpoints implements AutoCloseable {
         Objects.requireNonNull(intakePath, "intakePath");
         Path addressFile = addressFile(intakePath);
         // a file left by an earlier extension must not send a runtime to a port nobody serves
-        Files.deleteIfExists(addressFile);
+        addressFile.toFile().delete();
         StdoutIntake intake = StdoutIntake.open(intakePath, warnings);
         RuntimeApiProxy proxy = null;
         try {
@@ -69,16 +68,37 @@ public final class WrapperEndpoints implements AutoCloseable {
         }
     }
 
+    /**
+     * java.io rather than NIO's temporary files: this runs before {@code /register}, and
+     * {@code Files.createTempFile} seeds a SecureRandom for the name and loads the file-attribute
+     * machinery, tens of milliseconds of a cold start. The temporary name is fixed (only this
+     * extension writes there); the file is owner-only before anything is written to it, and the
+     * rename replaces the old file atomically.
+     */
     private static void writeAtomically(Path file, String content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        File target = file.toFile();
+        File temp = new File(target.getPath() + ".tmp");
+        temp.delete();
         try {
-            Files.writeString(temp, content, StandardCharsets.US_ASCII);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileOutputStream out = new FileOutputStream(temp)) {
+                ownerOnly(temp);
+                out.write(content.getBytes(StandardCharsets.US_ASCII));
+            }
+            if (!temp.renameTo(target)) {
+                throw new IOException("could not rename " + temp + " to " + target);
+            }
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
+            temp.delete();
             throw e;
+        }
+    }
+
+    /** {@code rw-------}. */
+    static void ownerOnly(File file) throws IOException {
+        boolean ok = file.setReadable(false, false) & file.setWritable(false, false) & file.setExecutable(false, false)
+                & file.setReadable(true, true) & file.setWritable(true, true);
+        if (!ok) {
+            throw new IOException("could not make " + file + " owner-only");
         }
     }
 
@@ -103,11 +123,8 @@ public final class WrapperEndpoints implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            Files.deleteIfExists(addressFile);
-        } catch (IOException e) {
-            // the process is ending; a leftover file is replaced by the next extension's start
-        }
+        // a leftover file (if this fails) is replaced by the next extension's start
+        addressFile.toFile().delete();
         proxy.close();
         intake.close();
     }
