@@ -31,13 +31,6 @@ public final class AwsClients {
 
     private static final PreparedBody PREPARED_BODY = new PreparedBody();
 
-    static {
-        // the JDK server's responses are small writes: without this, Nagle and delayed ACKs stall them 40 ms
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     private AwsClients() {
     }
 
@@ -77,7 +70,9 @@ public final class AwsClients {
      * init instead of on the first invocation's flush (≈ 400 ms on a cold JVM). Nothing leaves the
      * machine; whatever the call's outcome, the wait is bounded by {@code limit} (a blocking
      * {@code call} must bound itself by the same: {@link SdkOperation} gives its warm-up client that
-     * API call timeout).
+     * API call timeout). The stub is the JDK's HTTP server, whose small answers Nagle's algorithm can
+     * hold back 40 ms unless {@code sun.net.httpserver.nodelay} is set: the extension's {@code main}
+     * sets it; a library leaves that JVM-wide choice to the application embedding it.
      *
      * @param call issues the call against the given endpoint with a client built for the purpose
      */
