@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.firetap.core.pipeline.FlushResult;
 import io.firetap.core.pipeline.PipelineConfig;
 import io.firetap.core.pipeline.ShippingPipeline;
-import io.firetap.core.sink.InMemorySink;
+import io.firetap.testkit.sink.InMemorySink;
 import io.firetap.extension.InvocationBoundaries.Marker;
 import io.firetap.extension.internal.RuntimeOutput;
 import io.firetap.extension.internal.SandboxAddress;

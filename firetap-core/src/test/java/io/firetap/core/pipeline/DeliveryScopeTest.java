@@ -8,7 +8,6 @@ import io.firetap.core.LogRecord;
 import io.firetap.core.ScriptedSink;
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
-import io.firetap.core.sink.InMemorySink;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.SinkLimits;
 import java.time.Duration;
@@ -37,7 +36,7 @@ class DeliveryScopeTest {
 
     @Test
     void aGuaranteedFlushNeitherAsksNorWaitsForABestEffortSink() throws Exception {
-        InMemorySink primary = new InMemorySink("primary", SMALL);
+        RecordingSink primary = new RecordingSink("primary", SMALL);
         ScriptedSink archive = new ScriptedSink("archive", SMALL).script((call, batch) -> new CompletableFuture<>());
         ShippingPipeline pipeline = ShippingPipeline.builder()
                 .config(config().withDelivery("archive", DeliveryClass.BEST_EFFORT))
@@ -62,8 +61,8 @@ class DeliveryScopeTest {
 
     @Test
     void aBestEffortSinkGetsEverythingAtShutdown() {
-        InMemorySink primary = new InMemorySink("primary", SMALL);
-        InMemorySink archive = new InMemorySink("archive", SMALL);
+        RecordingSink primary = new RecordingSink("primary", SMALL);
+        RecordingSink archive = new RecordingSink("archive", SMALL);
         ShippingPipeline pipeline = ShippingPipeline.builder()
                 .config(config().withDelivery("archive", DeliveryClass.BEST_EFFORT))
                 .sink(primary).sink(archive).build();
@@ -81,7 +80,7 @@ class DeliveryScopeTest {
     @Test
     void startingIsAwaitedPerDeliveryClass() {
         CompletableFuture<Void> archiveStart = new CompletableFuture<>();
-        InMemorySink primary = new InMemorySink("primary", SMALL);
+        RecordingSink primary = new RecordingSink("primary", SMALL);
         ScriptedSink archive = new ScriptedSink("archive", SMALL).startWith(archiveStart);
         ShippingPipeline pipeline = ShippingPipeline.builder()
                 .config(config().withDelivery("archive", DeliveryClass.BEST_EFFORT))
@@ -99,7 +98,7 @@ class DeliveryScopeTest {
 
     @Test
     void theOldestPendingLineIsTrackedPerSinkAndPerClass() {
-        InMemorySink primary = new InMemorySink("primary", SMALL);
+        RecordingSink primary = new RecordingSink("primary", SMALL);
         ScriptedSink archive = new ScriptedSink("archive", SMALL).script((call, batch) -> new CompletableFuture<>());
         ShippingPipeline pipeline = ShippingPipeline.builder()
                 .config(config().withDelivery("archive", DeliveryClass.BEST_EFFORT))
@@ -212,7 +211,7 @@ class DeliveryScopeTest {
     void aDeliveryVariableThatNamesNoSinkIsRefused() {
         PipelineConfig config = PipelineConfig.from(Settings.of(Map.of("FIRETAP_S4_DELIVERY", "best-effort")));
         ShippingPipeline.Builder builder = ShippingPipeline.builder().config(config)
-                .sink(new InMemorySink("firehose", SMALL)).sink(new InMemorySink("s3", SMALL));
+                .sink(new RecordingSink("firehose", SMALL)).sink(new RecordingSink("s3", SMALL));
 
         assertThatThrownBy(builder::build).isInstanceOf(ConfigException.class)
                 .hasMessage("FIRETAP_S4_DELIVERY='best-effort' is not valid: expected a variable that names a"

@@ -6,7 +6,6 @@ import io.firetap.core.Lines;
 import io.firetap.core.LogRecord;
 import io.firetap.core.ScriptedSink;
 import io.firetap.core.sink.EntryFailure;
-import io.firetap.core.sink.InMemorySink;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.SinkLimits;
 import io.firetap.core.sink.SinkRecord;
@@ -33,7 +32,7 @@ class ShippingPipelineTest {
     @Test
     void deferredWorkersLeaveTheSinkUnstartedUntilAskedYetAcceptLines() throws Exception {
         java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
-        InMemorySink memory = new InMemorySink("memory", SMALL);
+        RecordingSink memory = new RecordingSink("memory", SMALL);
         io.firetap.core.sink.Sink sink = new io.firetap.core.sink.Sink() {
             @Override
             public String name() {
@@ -79,7 +78,7 @@ class ShippingPipelineTest {
 
     @Test
     void aFlushStartsDeferredWorkers() {
-        InMemorySink sink = new InMemorySink("memory", SMALL);
+        RecordingSink sink = new RecordingSink("memory", SMALL);
         List<LogRecord> lines = Lines.numbered(10, 20);
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(fast()).sink(sink).deferWorkers().build()) {
             pipeline.offerAll(lines);
@@ -90,7 +89,7 @@ class ShippingPipelineTest {
 
     @Test
     void deliversEveryLineOnceInOrder() {
-        InMemorySink sink = new InMemorySink("memory", SMALL);
+        RecordingSink sink = new RecordingSink("memory", SMALL);
         List<LogRecord> lines = Lines.numbered(5_000, 37);
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(fast()).sink(sink).build()) {
             assertThat(pipeline.offerAll(lines)).isEqualTo(lines.size());
@@ -205,7 +204,7 @@ class ShippingPipelineTest {
 
     @Test
     void shutdownDeliversTenThousandPendingLines() {
-        InMemorySink sink = new InMemorySink("memory", new SinkLimits(500, 4L << 20, 1000 * 1024, 0));
+        RecordingSink sink = new RecordingSink("memory", new SinkLimits(500, 4L << 20, 1000 * 1024, 0));
         ShippingPipeline pipeline = ShippingPipeline.builder()
                 .config(fast().withFlushInterval(Duration.ofMinutes(10))).sink(sink).build();
         List<LogRecord> lines = Lines.numbered(10_000, 100);
@@ -307,7 +306,7 @@ class ShippingPipelineTest {
 
     @Test
     void aStuckSinkDoesNotHoldUpAnotherSinkWithinTheBufferBound() throws Exception {
-        InMemorySink healthy = new InMemorySink("healthy", SMALL);
+        RecordingSink healthy = new RecordingSink("healthy", SMALL);
         ScriptedSink stuck = new ScriptedSink("stuck", SMALL).script((call, batch) -> new CompletableFuture<>());
         ShippingPipeline pipeline = ShippingPipeline.builder().config(fast()).sink(healthy).sink(stuck).build();
         try {
@@ -325,7 +324,7 @@ class ShippingPipelineTest {
 
     @Test
     void linesLeaveOnTheirIntervalWithoutAFlush() throws Exception {
-        InMemorySink sink = new InMemorySink("memory", SMALL);
+        RecordingSink sink = new RecordingSink("memory", SMALL);
         try (ShippingPipeline pipeline = ShippingPipeline.builder()
                 .config(fast().withFlushInterval(Duration.ofMillis(20))).sink(sink).build()) {
             pipeline.offer(Lines.record("alone"));

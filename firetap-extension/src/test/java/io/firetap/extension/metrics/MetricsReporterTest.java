@@ -10,7 +10,7 @@ import io.firetap.core.pipeline.FlushResult;
 import io.firetap.core.pipeline.PipelineConfig;
 import io.firetap.core.pipeline.PipelineCounters;
 import io.firetap.core.pipeline.ShippingPipeline;
-import io.firetap.core.sink.InMemorySink;
+import io.firetap.testkit.sink.InMemorySink;
 import io.firetap.core.sink.SinkLimits;
 import io.firetap.extension.ExtensionEvent;
 import io.firetap.extension.InvocationBarrier;

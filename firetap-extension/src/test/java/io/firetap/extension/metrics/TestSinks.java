@@ -1,6 +1,6 @@
 package io.firetap.extension.metrics;
 
-import io.firetap.core.sink.InMemorySink;
+import io.firetap.testkit.sink.InMemorySink;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkLimits;

@@ -1,5 +1,10 @@
-package io.firetap.core.sink;
+package io.firetap.testkit.sink;
 
+import io.firetap.core.sink.SendResult;
+import io.firetap.core.sink.Sink;
+import io.firetap.core.sink.SinkLimits;
+import io.firetap.core.sink.SinkRecord;
+import io.firetap.testkit.aws.internal.ByteWords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A sink that keeps everything it is sent, in order, for assertions in tests. Every send succeeds.
- * Thread-safe; {@link #awaitLines} waits (bounded) for deliveries instead of sleeping.
+ * Thread-safe; {@link #awaitLines} waits (bounded) for deliveries instead of sleeping. Use it to test
+ * code that drives a {@link io.firetap.core.pipeline.ShippingPipeline} or an embedded extension.
  */
 public final class InMemorySink implements Sink {
     private final String name;
@@ -50,7 +56,7 @@ public final class InMemorySink implements Sink {
         try {
             batches.add(List.copyOf(batch));
             for (SinkRecord r : batch) {
-                lineCount += countNewlines(r.payload());
+                lineCount += ByteWords.countNewlines(r.payload());
             }
             arrived.signalAll();
         } finally {
@@ -177,15 +183,5 @@ public final class InMemorySink implements Sink {
         } finally {
             lock.unlock();
         }
-    }
-
-    static long countNewlines(byte[] b) {
-        long n = 0;
-        for (byte x : b) {
-            if (x == '\n') {
-                n++;
-            }
-        }
-        return n;
     }
 }
