@@ -52,6 +52,8 @@ public final class StandaloneAwsEndpoint {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // this JVM is the endpoint's own: small responses go out at once (see NagleCheck)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         Options options;
         try {
             options = Options.parse(args);

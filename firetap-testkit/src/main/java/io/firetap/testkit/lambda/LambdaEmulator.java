@@ -45,12 +45,6 @@ import java.util.function.Consumer;
  * the environment; {@code sandbox.localdomain} in a Telemetry destination means 127.0.0.1.
  */
 public final class LambdaEmulator implements AutoCloseable {
-    static {
-        // the JDK server's responses are small writes: without this, Nagle and delayed ACKs stall them 40 ms
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
 
     private final EmulatorConfig config;
     private final Sandbox sandbox = new Sandbox();

@@ -31,12 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class LoopbackServer implements ConnectionGate, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackServer.class);
 
-    static {
-        // the JDK server's responses are small writes: without this, Nagle and delayed ACKs stall them 40 ms
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
     private static final int BACKLOG = 128;
     private static final Duration REBIND_RETRY = Duration.ofMillis(50);
 
@@ -187,6 +181,7 @@ public final class LoopbackServer implements ConnectionGate, AutoCloseable {
     }
 
     private HttpServer bind() throws IOException {
+        NagleCheck.warnOnce();
         HttpServer created = HttpServer.create(new InetSocketAddress(address, port), BACKLOG);
         created.createContext("/", handler);
         created.setExecutor(workers);

@@ -3,6 +3,7 @@ package io.firetap.testkit.lambda.internal;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.firetap.testkit.aws.internal.NagleCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,6 +41,7 @@ public final class ApiServer {
             t.setDaemon(true);
             return t;
         });
+        NagleCheck.warnOnce();
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
         } catch (IOException e) {
