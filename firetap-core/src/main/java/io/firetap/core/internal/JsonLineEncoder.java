@@ -23,9 +23,9 @@ final class JsonLineEncoder implements LineEncoder {
     JsonLineEncoder(FunctionMetadata function) {
         StringBuilder sb = new StringBuilder();
         sb.append(",\"function\":");
-        appendJsonString(sb, function.name());
+        JsonStrings.append(sb, function.name());
         sb.append(",\"functionVersion\":");
-        appendJsonString(sb, function.version());
+        JsonStrings.append(sb, function.version());
         this.functionFields = sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -86,14 +86,14 @@ final class JsonLineEncoder implements LineEncoder {
                 .append(r.source().label()).append('"');
         if (r.requestId() != null) {
             sb.append(",\"requestId\":");
-            appendJsonString(sb, r.requestId());
+            JsonStrings.append(sb, r.requestId());
         }
         String head = sb.toString();
         sb.setLength(0);
         sb.append(",\"message\":");
         byte[] raw = new byte[count];
         r.copyTo(from, raw, 0, count);
-        appendJsonString(sb, new String(raw, StandardCharsets.UTF_8));
+        JsonStrings.append(sb, new String(raw, StandardCharsets.UTF_8));
         sb.append("}\n");
         byte[] headBytes = head.getBytes(StandardCharsets.UTF_8);
         byte[] tailBytes = sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -105,35 +105,5 @@ final class JsonLineEncoder implements LineEncoder {
         cachedCount = count;
         cached = out;
         return out;
-    }
-
-    static void appendJsonString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                case '\b': sb.append("\\b"); break;
-                case '\f': sb.append("\\f"); break;
-                default:
-                    if (c < 0x20 || c == 0x7f || (c >= 0x2028 && c <= 0x2029)) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else if (Character.isSurrogate(c)) {
-                        // Lone surrogates cannot be encoded as UTF-8; paired ones pass through.
-                        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                            sb.append(c).append(s.charAt(++i));
-                        } else {
-                            sb.append('\uFFFD');
-                        }
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        sb.append('"');
     }
 }

@@ -1,5 +1,6 @@
 package io.firetap.extension.internal.logging;
 
+import io.firetap.core.internal.JsonStrings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -76,14 +77,14 @@ final class JsonStderrLogger extends LegacyAbstractLogger {
         sb.append("{\"time\":\"");
         appendTime(sb, epochMillis);
         sb.append("\",\"level\":\"").append(level.name()).append("\",\"logger\":");
-        JsonText.appendString(sb, logger);
+        JsonStrings.append(sb, logger);
         sb.append(",\"message\":");
-        JsonText.appendString(sb, message == null ? "null" : message);
+        JsonStrings.append(sb, message == null ? "null" : message);
         if (throwable != null) {
             sb.append(",\"error\":");
-            JsonText.appendString(sb, String.valueOf(throwable));
+            JsonStrings.append(sb, String.valueOf(throwable));
             sb.append(",\"stack\":");
-            JsonText.appendString(sb, stackOf(throwable));
+            JsonStrings.append(sb, stackOf(throwable));
         }
         sb.append("}\n");
         String line = sb.toString();
