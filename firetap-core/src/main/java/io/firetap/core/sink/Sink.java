@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  * configuration is validated in the constructor (so start-up fails with a clear message), and
  * expensive work such as building network clients belongs in {@link #start()}.
  */
-public interface Sink {
+public interface Sink extends AutoCloseable {
 
     /** The provider name this sink was created under, e.g. {@code "firehose"}; used in counters and logs. */
     String name();
@@ -56,7 +56,11 @@ public interface Sink {
      */
     CompletableFuture<Void> shutdown();
 
-    /** Shuts down and waits up to five seconds. */
+    /**
+     * Shuts down and waits up to five seconds, so a sink built in code can sit in a
+     * try-with-resources block. The pipeline itself calls {@link #shutdown()}.
+     */
+    @Override
     default void close() {
         try {
             shutdown().get(5, TimeUnit.SECONDS);
