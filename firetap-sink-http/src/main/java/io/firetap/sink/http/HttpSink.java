@@ -1,6 +1,7 @@
 package io.firetap.sink.http;
 
 import io.firetap.core.FunctionMetadata;
+import io.firetap.core.config.Settings;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkLimits;
@@ -15,8 +16,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,8 +48,15 @@ public final class HttpSink implements Sink {
     private final Set<Integer> reported = ConcurrentHashMap.newKeySet();
     private volatile HttpClient client;
 
-    HttpSink(String name, URI endpoint, BodyFormat format, Map<String, String> headers, Duration timeout, boolean gzip,
-            int maxBodyBytes, FunctionMetadata function, BodyFormat.HecFields hec) {
+    private HttpSink(Builder b) {
+        this(b.name, b.endpoint, b.format, b.headers, b.timeout, b.gzip, b.maxBodyBytes,
+                b.function != null ? b.function : FunctionMetadata.from(Settings.fromEnvironment()), b.hec(),
+                b.client);
+    }
+
+    private HttpSink(String name, URI endpoint, BodyFormat format, Map<String, String> headers, Duration timeout, boolean gzip,
+            int maxBodyBytes, FunctionMetadata function, BodyFormat.HecFields hec,
+            HttpClient client) {
         this.name = name;
         this.endpoint = endpoint;
         this.format = format;
@@ -56,6 +66,153 @@ public final class HttpSink implements Sink {
         this.limits = new SinkLimits(1_000, maxBodyBytes, Math.min(maxBodyBytes, 256 * 1024), 0);
         this.function = function;
         this.hec = hec;
+        this.client = client;
+    }
+
+    /**
+     * A sink that POSTs batches to {@code endpoint} (http or https), as newline-delimited lines
+     * unless {@link Builder#json()} says otherwise. The same sink {@code FIRETAP_SINK=http} builds.
+     */
+    public static Builder builder(URI endpoint) {
+        return new Builder("http", checkedUrl(endpoint), BodyFormat.NDJSON);
+    }
+
+    /**
+     * A sink that sends events to Splunk's HTTP Event Collector under {@code baseUrl} (its
+     * {@code /services/collector/event} unless the URL has a path of its own) with the HEC
+     * {@code token}. The same sink {@code FIRETAP_SINK=splunk} builds.
+     */
+    public static Builder splunk(URI baseUrl, String token) {
+        URI root = checkedUrl(baseUrl);
+        String path = root.getPath() == null || root.getPath().isEmpty() || root.getPath().equals("/")
+                ? "/services/collector/event" : root.getPath();
+        Builder b = new Builder("splunk", root.resolve(path), BodyFormat.HEC);
+        b.headers.put("Authorization", "Splunk " + Objects.requireNonNull(token, "token"));
+        return b;
+    }
+
+    private static URI checkedUrl(URI uri) {
+        Objects.requireNonNull(uri, "endpoint");
+        if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw new IllegalArgumentException("not an http:// or https:// URL: " + uri);
+        }
+        return uri;
+    }
+
+    /** Configures an {@link HttpSink}; every setting has the default its {@code FIRETAP_*} variable has. */
+    public static final class Builder {
+        private String name;
+        private final URI endpoint;
+        private BodyFormat format;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private Duration timeout = Duration.ofSeconds(10);
+        private boolean gzip;
+        private int maxBodyBytes = 1 << 20;
+        private FunctionMetadata function;
+        private String hecHost;
+        private String hecSource;
+        private String hecSourcetype = "aws:lambda";
+        private String hecIndex;
+        private HttpClient client;
+
+        private Builder(String name, URI endpoint, BodyFormat format) {
+            this.name = name;
+            this.endpoint = endpoint;
+            this.format = format;
+        }
+
+        /** The sink's name in counters and log lines ({@code http} or {@code splunk} by default). */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** One JSON document per batch, {@code {"logs":[…]}}, instead of newline-delimited lines. */
+        public Builder json() {
+            requireNotHec("json()");
+            this.format = BodyFormat.JSON;
+            return this;
+        }
+
+        /** A header sent with every request (an API key, say); its value is never logged. */
+        public Builder header(String name, String value) {
+            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Connect and request timeout, 100 ms to 5 minutes; 10 s by default. */
+        public Builder timeout(Duration timeout) {
+            if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("timeout must be between 100 ms and 5 minutes: " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Compress each body with gzip ({@code Content-Encoding: gzip}); off by default. */
+        public Builder gzip(boolean gzip) {
+            this.gzip = gzip;
+            return this;
+        }
+
+        /** The largest request body before compression, 4 KiB to 64 MiB; 1 MiB by default. */
+        public Builder maxBodyBytes(int bytes) {
+            if (bytes < 4 << 10 || bytes > 64 << 20) {
+                throw new IllegalArgumentException("maxBodyBytes must be between 4 KiB and 64 MiB: " + bytes);
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /** The function the lines come from; read from the Lambda environment when not given. */
+        public Builder function(FunctionMetadata function) {
+            this.function = Objects.requireNonNull(function, "function");
+            return this;
+        }
+
+        /**
+         * The HEC event fields of a {@link #splunk} sink: {@code host} and {@code source} default to
+         * the function's name ({@code lambda:<name>} for the source), {@code sourcetype} to
+         * {@code aws:lambda}; a {@code null} {@code index} leaves it to the token's default.
+         */
+        public Builder splunkFields(String host, String source, String sourcetype, String index) {
+            if (format != BodyFormat.HEC) {
+                throw new IllegalStateException("splunkFields() applies to HttpSink.splunk(...) only");
+            }
+            this.hecHost = host;
+            this.hecSource = source;
+            this.hecSourcetype = sourcetype == null ? "aws:lambda" : sourcetype;
+            this.hecIndex = index;
+            return this;
+        }
+
+        /** The caller's own client (its proxy, TLS or executor settings); the sink builds one otherwise. */
+        public Builder client(HttpClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        private void requireNotHec(String what) {
+            if (format == BodyFormat.HEC) {
+                throw new IllegalStateException(what + " does not apply to a Splunk HEC sink");
+            }
+        }
+
+        private BodyFormat.HecFields hec() {
+            if (format != BodyFormat.HEC) {
+                return null;
+            }
+            String fn = function == null || function.name().isEmpty() ? "lambda" : function.name();
+            return new BodyFormat.HecFields(hecHost != null ? hecHost : fn,
+                    hecSource != null ? hecSource : "lambda:" + fn, hecSourcetype, hecIndex);
+        }
+
+        public HttpSink build() {
+            if (format == BodyFormat.HEC && function == null) {
+                function = FunctionMetadata.from(Settings.fromEnvironment());
+            }
+            return new HttpSink(this);
+        }
     }
 
     @Override

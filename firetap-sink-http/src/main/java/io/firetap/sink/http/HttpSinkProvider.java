@@ -9,9 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /** {@code FIRETAP_SINK=http}: POST batches to {@code FIRETAP_HTTP_ENDPOINT}. */
 public final class HttpSinkProvider implements SinkProvider {
@@ -36,29 +34,29 @@ public final class HttpSinkProvider implements SinkProvider {
         Settings s = context.settings();
         URI endpoint = url(s, ENDPOINT, s.get(ENDPOINT).orElseThrow(() -> ConfigException.missing(ENDPOINT,
                 "the http sink needs the URL to POST logs to, e.g. https://logs.example.com/ingest")));
+        HttpSink.Builder sink = HttpSink.builder(endpoint).function(context.function())
+                .timeout(timeout(s, TIMEOUT)).gzip(s.flag(GZIP, false)).maxBodyBytes(maxBody(s, MAX_BODY_BYTES));
         String format = s.string(FORMAT, "ndjson").trim().toLowerCase(Locale.ROOT);
-        BodyFormat body = switch (format) {
-            case "ndjson" -> BodyFormat.NDJSON;
-            case "json" -> BodyFormat.JSON;
+        switch (format) {
+            case "ndjson" -> { }
+            case "json" -> sink.json();
             default -> throw ConfigException.invalid(FORMAT, format, "ndjson or json");
-        };
-        Map<String, String> headers = new HashMap<>();
+        }
         String auth = s.string(AUTH, "none").trim().toLowerCase(Locale.ROOT);
         switch (auth) {
             case "none" -> { }
             case "basic" -> {
                 String user = s.required(AUTH_USER, AUTH + "=basic needs a user");
                 String password = s.required(AUTH_PASSWORD, AUTH + "=basic needs a password");
-                headers.put("Authorization", "Basic " + Base64.getEncoder()
+                sink.header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
             }
-            case "bearer" -> headers.put("Authorization", "Bearer " + s.required(AUTH_TOKEN, AUTH + "=bearer needs a token"));
-            case "api-key" -> headers.put(s.string(AUTH_HEADER, "x-api-key").trim(),
+            case "bearer" -> sink.header("Authorization", "Bearer " + s.required(AUTH_TOKEN, AUTH + "=bearer needs a token"));
+            case "api-key" -> sink.header(s.string(AUTH_HEADER, "x-api-key").trim(),
                     s.required(AUTH_TOKEN, AUTH + "=api-key needs the key in " + AUTH_TOKEN));
             default -> throw ConfigException.invalid(AUTH, auth, "none, basic, bearer or api-key");
         }
-        return new HttpSink("http", endpoint, body, headers, timeout(s, TIMEOUT), s.flag(GZIP, false),
-                maxBody(s, MAX_BODY_BYTES), context.function(), null);
+        return sink.build();
     }
 
     static URI url(Settings s, String variable, String value) {

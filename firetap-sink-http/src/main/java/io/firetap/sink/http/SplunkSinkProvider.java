@@ -6,7 +6,6 @@ import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkContext;
 import io.firetap.core.sink.SinkProvider;
 import java.net.URI;
-import java.util.Map;
 
 /**
  * {@code FIRETAP_SINK=splunk}: events to Splunk's HTTP Event Collector at
@@ -35,19 +34,14 @@ public final class SplunkSinkProvider implements SinkProvider {
         Settings s = context.settings();
         String base = s.required(URL, "the splunk sink needs the HEC base URL, e.g. https://splunk.example.com:8088");
         URI root = HttpSinkProvider.url(s, URL, base);
-        String path = root.getPath() == null || root.getPath().isEmpty() || root.getPath().equals("/")
-                ? "/services/collector/event" : root.getPath();
-        URI endpoint = root.resolve(path);
         String token = s.required(TOKEN, "the splunk sink needs a HEC token");
         FunctionMetadata function = context.function();
-        String name = function.name() == null ? "lambda" : function.name();
-        BodyFormat.HecFields fields = new BodyFormat.HecFields(
-                s.string(HOST, name),
-                s.string(SOURCE, "lambda:" + name),
-                s.string(SOURCETYPE, "aws:lambda"),
-                s.get(INDEX).orElse(null));
-        return new HttpSink("splunk", endpoint, BodyFormat.HEC, Map.of("Authorization", "Splunk " + token),
-                HttpSinkProvider.timeout(s, TIMEOUT), s.flag(GZIP, false), HttpSinkProvider.maxBody(s, MAX_BODY_BYTES),
-                function, fields);
+        String name = function.name() == null || function.name().isEmpty() ? "lambda" : function.name();
+        return HttpSink.splunk(root, token).function(function)
+                .splunkFields(s.string(HOST, name), s.string(SOURCE, "lambda:" + name), s.string(SOURCETYPE, "aws:lambda"),
+                        s.get(INDEX).orElse(null))
+                .timeout(HttpSinkProvider.timeout(s, TIMEOUT)).gzip(s.flag(GZIP, false))
+                .maxBodyBytes(HttpSinkProvider.maxBody(s, MAX_BODY_BYTES))
+                .build();
     }
 }

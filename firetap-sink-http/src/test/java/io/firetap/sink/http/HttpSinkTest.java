@@ -100,6 +100,49 @@ class HttpSinkTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("FIRETAP_HTTP_AUTH='oauth'");
     }
 
+    @Test
+    void aSinkBuiltInCodeSendsWhatTheSameVariablesWouldAndSplunkFieldsDefaultFromTheFunction() throws Exception {
+        FunctionMetadata checkout = new FunctionMetadata("checkout", "7", 256, "eu-west-1", "x86_64", "", "");
+        try (HttpReceiver json = HttpReceiver.start(5).expectAuthorization("Bearer t-1");
+             HttpReceiver hec = HttpReceiver.start(6).expectAuthorization("Splunk hec-1");
+             HttpSink byCode = HttpSink.builder(json.uri()).json().header("Authorization", "Bearer t-1").gzip(true)
+                     .function(checkout).build();
+             HttpSink splunk = HttpSink.splunk(hec.uri(), "hec-1").function(checkout).build()) {
+            ShippingPipeline one = ShippingPipeline.builder().function(checkout).sink(byCode).build();
+            ShippingPipeline two = ShippingPipeline.builder().function(checkout).sink(splunk).build();
+            one.offer(LogRecord.ofUtf8("built in code", Source.SOCKET));
+            two.offer(LogRecord.ofUtf8("to splunk", Source.SOCKET));
+            assertThat(one.flush(Duration.ofSeconds(10)).complete()).isTrue();
+            assertThat(two.flush(Duration.ofSeconds(10)).complete()).isTrue();
+
+            assertThat(json.requests()).singleElement().satisfies(r -> {
+                assertThat(r.header("Content-Type")).isEqualTo("application/json");
+                assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            });
+            JsonArray logs = JsonParser.parseString(json.requests().get(0).text()).getAsJsonObject().getAsJsonArray("logs");
+            assertThat(logs).singleElement().satisfies(l -> assertThat(l.getAsJsonObject().get("message").getAsString())
+                    .isEqualTo("built in code"));
+            assertThat(hec.requests()).singleElement().satisfies(r -> assertThat(r.path()).isEqualTo("/services/collector/event"));
+            assertThat(hec.hecEvents()).singleElement().satisfies(e -> {
+                assertThat(e.get("host").getAsString()).isEqualTo("checkout");
+                assertThat(e.get("source").getAsString()).isEqualTo("lambda:checkout");
+                assertThat(e.get("sourcetype").getAsString()).isEqualTo("aws:lambda");
+            });
+            one.shutdown(Duration.ofSeconds(2));
+            two.shutdown(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void theBuilderRefusesWhatCannotWork() {
+        assertThatThrownBy(() -> HttpSink.builder(java.net.URI.create("ftp://example.com/")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http:// or https://");
+        assertThatThrownBy(() -> HttpSink.builder(java.net.URI.create("https://example.com/")).timeout(Duration.ofMillis(5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> HttpSink.splunk(java.net.URI.create("https://splunk.example.com:8088"), "t").json())
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     private static ShippingPipeline pipeline(HttpReceiver receiver, Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(extra);
         values.put("FIRETAP_HTTP_ENDPOINT", receiver.uri().toString());
