@@ -337,6 +337,9 @@ public abstract class SinkCompatibilityKit {
         values.put("FIRETAP_RETRY_BASE", "5ms");
         values.put("FIRETAP_RETRY_MAX", "100ms");
         values.put("FIRETAP_SEND_TIMEOUT", "5s");
+        // a full buffer holds the writer until the sink catches up, however slow the machine: these
+        // tests count lines delivered, not how long a writer may be held (the pipeline's own tests do)
+        values.put("FIRETAP_BLOCK_TIMEOUT", "30s");
         values.putAll(extra);
         Settings settings = Settings.of(values);
         Sink sink = destination.newSink(settings);
