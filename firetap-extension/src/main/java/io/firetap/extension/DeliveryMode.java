@@ -1,6 +1,9 @@
 package io.firetap.extension;
 
 import io.firetap.core.config.Settings;
+import io.firetap.extension.internal.AdaptiveBarrier;
+import io.firetap.extension.internal.DeliverBeforeNext;
+import io.firetap.extension.internal.InvocationBarrier;
 
 /** Which {@link InvocationBarrier} the extension runs, from {@value #VARIABLE}. */
 public enum DeliveryMode {

@@ -3,6 +3,8 @@ package io.firetap.extension;
 import io.firetap.core.config.Settings;
 import io.firetap.core.pipeline.PipelineConfig;
 import io.firetap.core.sink.SinkProvider;
+import io.firetap.extension.internal.DeliverBeforeNext;
+import io.firetap.extension.internal.ExtensionConfig;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
 import io.firetap.extension.metrics.MetricsConfig;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
+import io.firetap.extension.internal.LoopbackHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

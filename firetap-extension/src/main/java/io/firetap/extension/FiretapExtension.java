@@ -10,9 +10,16 @@ import io.firetap.core.pipeline.ShippingPipeline;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkCatalog;
 import io.firetap.core.sink.SinkContext;
+import io.firetap.extension.internal.DeliverBeforeNext;
+import io.firetap.extension.internal.ExtensionConfig;
+import io.firetap.extension.internal.InvocationBarrier;
+import io.firetap.extension.internal.OutputEndMarkers;
 import io.firetap.extension.internal.LateIntake;
 import io.firetap.extension.internal.RuntimeOutput;
 import io.firetap.extension.internal.SocketFile;
+import io.firetap.extension.internal.SocketReceiver;
+import io.firetap.extension.internal.TelemetryListener;
+import io.firetap.extension.internal.TelemetryStart;
 import io.firetap.extension.metrics.MetricsConfig;
 import io.firetap.extension.metrics.MetricsReporter;
 import io.firetap.wrapper.WrapperEndpoints;
@@ -174,7 +181,7 @@ public final class FiretapExtension {
             int maxLineBytes = or(config.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
             Set<TelemetryType> telemetryTypes = or(config.telemetry, DEFAULT_TELEMETRY);
             Path socketPath = or(config.socketPath, DEFAULT_SOCKET_PATH);
-            InvocationBoundaries boundaries = new InvocationBoundaries();
+            OutputEndMarkers boundaries = new OutputEndMarkers();
             // lines that come before the pipeline exists wait for it (tens of milliseconds at a cold start)
             LateIntake lateIntake = new LateIntake();
             RuntimeOutput output = null;
@@ -277,7 +284,7 @@ public final class FiretapExtension {
     }
 
     private static int eventLoop(ExtensionsApiClient api, ShippingPipeline pipeline, InvocationBarrier barrier,
-            InvocationBoundaries boundaries, WrapperEndpoints endpoints, SocketReceiver socket,
+            OutputEndMarkers boundaries, WrapperEndpoints endpoints, SocketReceiver socket,
             TelemetryListener telemetry, MetricsReporter metrics) {
         while (true) {
             ExtensionEvent event;

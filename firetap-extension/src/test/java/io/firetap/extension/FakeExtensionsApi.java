@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
  * A minimal stand-in for Lambda's Extensions and Telemetry APIs on loopback, recording every request.
  * Enough to test the client's wire behaviour; the lifecycle emulator lives in firetap-testkit.
  */
-final class FakeExtensionsApi implements AutoCloseable {
+public final class FakeExtensionsApi implements AutoCloseable {
     static final String IDENTIFIER = "test-identifier-0b5f";
 
-    record Request(String method, String path, Map<String, List<String>> headers, String body) {
+    public record Request(String method, String path, Map<String, List<String>> headers, String body) {
         String header(String name) {
             for (var e : headers.entrySet()) {
                 if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
@@ -38,17 +38,17 @@ final class FakeExtensionsApi implements AutoCloseable {
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     volatile String expectedName = "firetap";
-    volatile int telemetryStatus = 200;
-    volatile String telemetryErrorBody = "";
+    public volatile int telemetryStatus = 200;
+    public volatile String telemetryErrorBody = "";
 
-    FakeExtensionsApi() throws IOException {
+    public FakeExtensionsApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/", this::handle);
         server.setExecutor(pool);
         server.start();
     }
 
-    String hostPort() {
+    public String hostPort() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -95,7 +95,7 @@ final class FakeExtensionsApi implements AutoCloseable {
         }
     }
 
-    Request last(String pathSuffix) {
+    public Request last(String pathSuffix) {
         for (int i = requests.size() - 1; i >= 0; i--) {
             if (requests.get(i).path().endsWith(pathSuffix)) {
                 return requests.get(i);

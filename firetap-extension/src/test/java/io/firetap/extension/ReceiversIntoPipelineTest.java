@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.firetap.core.pipeline.FlushResult;
 import io.firetap.core.pipeline.PipelineConfig;
 import io.firetap.core.pipeline.ShippingPipeline;
+import io.firetap.extension.internal.OutputEndMarkers;
+import io.firetap.extension.internal.TelemetryListener;
 import io.firetap.testkit.sink.InMemorySink;
-import io.firetap.extension.InvocationBoundaries.Marker;
+import io.firetap.extension.internal.OutputEndMarkers.Marker;
 import io.firetap.extension.internal.RuntimeOutput;
 import io.firetap.extension.internal.SandboxAddress;
 import io.firetap.wrapper.WrapperEndpoints;
@@ -40,7 +42,7 @@ class ReceiversIntoPipelineTest {
         InMemorySink sink = new InMemorySink();
         // A long interval: only the explicit flush can have delivered the lines.
         PipelineConfig config = PipelineConfig.defaults().withFlushInterval(Duration.ofMinutes(10));
-        InvocationBoundaries boundaries = new InvocationBoundaries();
+        OutputEndMarkers boundaries = new OutputEndMarkers();
         List<String> warnings = new CopyOnWriteArrayList<>();
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(config).sink(sink).build();
                 WrapperEndpoints endpoints = WrapperEndpoints.open(dir.resolve("intake"), warnings::add);
@@ -80,7 +82,7 @@ class ReceiversIntoPipelineTest {
     void telemetryLinesBeforeRuntimeDoneAreInTheSinkAfterAFlush() throws Exception {
         InMemorySink sink = new InMemorySink();
         PipelineConfig config = PipelineConfig.defaults().withFlushInterval(Duration.ofMinutes(10));
-        InvocationBoundaries boundaries = new InvocationBoundaries();
+        OutputEndMarkers boundaries = new OutputEndMarkers();
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(config).sink(sink).build();
                 TelemetryListener listener = TelemetryListener.start(EnumSet.of(TelemetryType.FUNCTION),
                         new SandboxAddress(InetAddress.getLoopbackAddress(), "127.0.0.1"), 0, pipeline, boundaries)) {

@@ -2,7 +2,7 @@ package io.firetap.extension.internal;
 
 import io.firetap.core.Source;
 import io.firetap.core.pipeline.Intake;
-import io.firetap.extension.InvocationBoundaries;
+import io.firetap.extension.internal.OutputEndMarkers;
 import io.firetap.wrapper.RuntimeApiProxy;
 import io.firetap.wrapper.StdoutIntake;
 import java.util.Objects;
@@ -10,24 +10,24 @@ import java.util.Objects;
 /**
  * The wrapped runtime as the extension sees it: its stdout, from the {@link StdoutIntake}, cut into
  * lines tagged with the invocation they belong to; and the moments the {@link RuntimeApiProxy}
- * observes, turned into {@link InvocationBoundaries} marks.
+ * observes, turned into {@link OutputEndMarkers} marks.
  *
  * <p>When the runtime's result for R has gone to Lambda, the intake is drained (every byte the
  * runtime wrote before its post is in the pipe ahead of the drain's marker), the unfinished line
  * is ended as a line of R, the lines are handed to the intake, and only then is R's
- * {@link InvocationBoundaries.Marker#OUTPUT_END} marked — so the barrier never lets an invocation
+ * {@link OutputEndMarkers.Marker#OUTPUT_END} marked — so the barrier never lets an invocation
  * go with its lines still in the pipe.
  *
  * <p>{@link StdoutIntake.Receiver} methods run on the intake's reader thread, the hooks on the proxy's.
  */
 public final class RuntimeOutput implements StdoutIntake.Receiver, RuntimeApiProxy.Hooks {
     private final StdoutIntake intake;
-    private final InvocationBoundaries boundaries;
+    private final OutputEndMarkers boundaries;
     private final LineAssembler lines;
     private final Handover handover;
     private volatile String requestId;
 
-    public RuntimeOutput(StdoutIntake intake, InvocationBoundaries boundaries, int maxLineBytes, Intake pipeline) {
+    public RuntimeOutput(StdoutIntake intake, OutputEndMarkers boundaries, int maxLineBytes, Intake pipeline) {
         this.intake = Objects.requireNonNull(intake, "intake");
         this.boundaries = Objects.requireNonNull(boundaries, "boundaries");
         this.lines = new LineAssembler(maxLineBytes);
@@ -59,7 +59,7 @@ public final class RuntimeOutput implements StdoutIntake.Receiver, RuntimeApiPro
     @Override
     public void resultSent(String id) {
         intake.drain();
-        boundaries.mark(InvocationBoundaries.Marker.OUTPUT_END, id);
+        boundaries.mark(OutputEndMarkers.Marker.OUTPUT_END, id);
     }
 
     @Override

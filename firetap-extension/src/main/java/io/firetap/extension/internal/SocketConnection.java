@@ -1,7 +1,7 @@
 package io.firetap.extension.internal;
 
 import io.firetap.core.Source;
-import io.firetap.extension.InvocationBoundaries;
+import io.firetap.extension.internal.OutputEndMarkers;
 import java.nio.ByteBuffer;
 
 /**
@@ -15,9 +15,9 @@ public final class SocketConnection {
     private final long id;
     private final LineAssembler lines;
     private final Handover handover;
-    private final InvocationBoundaries boundaries;
+    private final OutputEndMarkers boundaries;
 
-    public SocketConnection(long id, int maxLineBytes, Handover handover, InvocationBoundaries boundaries) {
+    public SocketConnection(long id, int maxLineBytes, Handover handover, OutputEndMarkers boundaries) {
         this.id = id;
         this.lines = new LineAssembler(maxLineBytes);
         this.handover = handover;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firetap.core.LogRecord;
 import io.firetap.core.pipeline.Intake;
-import io.firetap.extension.InvocationBoundaries;
-import io.firetap.extension.InvocationBoundaries.Marker;
+import io.firetap.extension.internal.OutputEndMarkers;
+import io.firetap.extension.internal.OutputEndMarkers.Marker;
 import io.firetap.wrapper.WrapperEndpoints;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -55,7 +55,7 @@ class RuntimeOutputTest {
     @Test
     void theEndIsMarkedOnlyAfterTheLinesBeforeTheResultAreHandedOverEvenWhenTheReaderIsHeldUp() throws Exception {
         HeldIntake pipeline = new HeldIntake();
-        InvocationBoundaries boundaries = new InvocationBoundaries();
+        OutputEndMarkers boundaries = new OutputEndMarkers();
         List<String> warnings = new CopyOnWriteArrayList<>();
         try (WrapperEndpoints endpoints = WrapperEndpoints.open(dir.resolve("intake"), warnings::add);
                 OutputStream runtime = new FileOutputStream(dir.resolve("intake").toFile())) {

@@ -13,7 +13,7 @@ import io.firetap.core.pipeline.ShippingPipeline;
 import io.firetap.testkit.sink.InMemorySink;
 import io.firetap.core.sink.SinkLimits;
 import io.firetap.extension.ExtensionEvent;
-import io.firetap.extension.InvocationBarrier;
+import io.firetap.extension.internal.InvocationBarrier;
 import io.firetap.extension.metrics.MetricsConfig.Destination;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

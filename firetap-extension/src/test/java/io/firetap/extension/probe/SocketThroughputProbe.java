@@ -2,8 +2,8 @@ package io.firetap.extension.probe;
 
 import io.firetap.core.LogRecord;
 import io.firetap.core.pipeline.Intake;
-import io.firetap.extension.InvocationBoundaries;
-import io.firetap.extension.SocketReceiver;
+import io.firetap.extension.internal.OutputEndMarkers;
+import io.firetap.extension.internal.SocketReceiver;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -57,7 +57,7 @@ public final class SocketThroughputProbe {
                 }
             };
             try (SocketReceiver receiver = SocketReceiver.start(dir.resolve("p.sock"), 256 * 1024, 8, counting,
-                    new InvocationBoundaries());
+                    new OutputEndMarkers());
                     SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 ch.connect(UnixDomainSocketAddress.of(receiver.path()));
                 long t0 = System.nanoTime();

@@ -1,10 +1,13 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firetap.core.LogRecord;
 import io.firetap.core.Source;
-import io.firetap.extension.InvocationBoundaries.Marker;
+import io.firetap.extension.ExtensionsApiClient;
+import io.firetap.extension.FakeExtensionsApi;
+import io.firetap.extension.TelemetryType;
+import io.firetap.extension.internal.OutputEndMarkers.Marker;
 import io.firetap.extension.internal.SandboxAddress;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,7 +28,7 @@ class TelemetryListenerTest {
     private static final SandboxAddress LOOPBACK = new SandboxAddress(InetAddress.getLoopbackAddress(), "127.0.0.1");
 
     private final CollectingIntake intake = new CollectingIntake();
-    private final InvocationBoundaries boundaries = new InvocationBoundaries();
+    private final OutputEndMarkers boundaries = new OutputEndMarkers();
     private TelemetryListener listener;
 
     @AfterEach

@@ -1,8 +1,9 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
 import io.firetap.core.config.Sizes;
+import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
 import io.firetap.extension.internal.logging.LogLevel;
 import io.firetap.wrapper.WrapperEndpoints;

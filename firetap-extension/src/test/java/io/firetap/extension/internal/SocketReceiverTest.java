@@ -1,4 +1,4 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +34,7 @@ class SocketReceiverTest {
     Path dir;
 
     private final CollectingIntake intake = new CollectingIntake();
-    private final InvocationBoundaries boundaries = new InvocationBoundaries();
+    private final OutputEndMarkers boundaries = new OutputEndMarkers();
     private SocketReceiver receiver;
 
     @AfterEach

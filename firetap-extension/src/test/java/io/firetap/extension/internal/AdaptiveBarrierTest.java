@@ -1,4 +1,4 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,9 +11,10 @@ import io.firetap.core.pipeline.DeliveryClass;
 import io.firetap.core.pipeline.PipelineConfig;
 import io.firetap.core.pipeline.ShippingPipeline;
 import io.firetap.core.sink.Sink;
-import io.firetap.extension.InvocationBarrier.Hold;
-import io.firetap.extension.InvocationBarrier.Passage;
-import io.firetap.extension.InvocationBoundaries.Marker;
+import io.firetap.extension.ExtensionEvent;
+import io.firetap.extension.internal.InvocationBarrier.Hold;
+import io.firetap.extension.internal.InvocationBarrier.Passage;
+import io.firetap.extension.internal.OutputEndMarkers.Marker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ class AdaptiveBarrierTest {
 
     private final AtomicLong ahead = new AtomicLong();
     private final LongSupplier clock = () -> System.nanoTime() + ahead.get();
-    private final InvocationBoundaries boundaries = new InvocationBoundaries();
+    private final OutputEndMarkers boundaries = new OutputEndMarkers();
     private ShippingPipeline pipeline;
     private int invocations;
 
@@ -221,7 +222,7 @@ class AdaptiveBarrierTest {
 
     @Test
     void withoutAWrapperSteadyInvocationsDoNotWaitForTelemetrysRuntimeDone() {
-        InvocationBoundaries noWrapper = new InvocationBoundaries();
+        OutputEndMarkers noWrapper = new OutputEndMarkers();
         HeldSink sink = new HeldSink("primary", true);
         pipeline = ShippingPipeline.builder().config(PipelineConfig.defaults().withFlushInterval(INTERVAL)).clock(clock)
                 .sink(sink).build();

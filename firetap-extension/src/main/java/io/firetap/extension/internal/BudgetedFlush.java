@@ -1,4 +1,4 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import io.firetap.core.pipeline.FlushResult;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import io.firetap.core.LogRecord;
 import io.firetap.core.pipeline.Intake;

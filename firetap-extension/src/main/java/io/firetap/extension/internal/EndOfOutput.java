@@ -1,4 +1,4 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import java.util.EnumSet;
 import java.util.Objects;
@@ -13,14 +13,14 @@ import java.util.function.BooleanSupplier;
  * Every wait is bounded by a deadline.
  */
 final class EndOfOutput {
-    private final InvocationBoundaries boundaries;
+    private final OutputEndMarkers boundaries;
     private final BooleanSupplier telemetryMarksEnd;
 
     /**
      * @param telemetryMarksEnd whether {@code platform.runtimeDone} arrives (a Telemetry subscription
      *                          that includes {@code platform} is active)
      */
-    EndOfOutput(InvocationBoundaries boundaries, BooleanSupplier telemetryMarksEnd) {
+    EndOfOutput(OutputEndMarkers boundaries, BooleanSupplier telemetryMarksEnd) {
         this.boundaries = Objects.requireNonNull(boundaries, "boundaries");
         this.telemetryMarksEnd = Objects.requireNonNull(telemetryMarksEnd, "telemetryMarksEnd");
     }
@@ -35,12 +35,12 @@ final class EndOfOutput {
      * @return whether the end was seen
      */
     boolean await(String requestId, long deadlineNanos, boolean telemetry) {
-        Set<InvocationBoundaries.Marker> wanted = EnumSet.noneOf(InvocationBoundaries.Marker.class);
+        Set<OutputEndMarkers.Marker> wanted = EnumSet.noneOf(OutputEndMarkers.Marker.class);
         boolean byTelemetry = telemetry && telemetryMarksEnd.getAsBoolean();
         if (boundaries.isRuntimeAttached()) {
-            wanted.add(InvocationBoundaries.Marker.OUTPUT_END);
+            wanted.add(OutputEndMarkers.Marker.OUTPUT_END);
         } else if (byTelemetry) {
-            wanted.add(InvocationBoundaries.Marker.RUNTIME_DONE);
+            wanted.add(OutputEndMarkers.Marker.RUNTIME_DONE);
         }
         if (wanted.isEmpty()) {
             return false;

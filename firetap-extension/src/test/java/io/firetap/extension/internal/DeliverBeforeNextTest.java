@@ -1,4 +1,4 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,9 +7,10 @@ import io.firetap.core.Source;
 import io.firetap.core.pipeline.DeliveryClass;
 import io.firetap.core.pipeline.PipelineConfig;
 import io.firetap.core.pipeline.ShippingPipeline;
-import io.firetap.extension.InvocationBarrier.Hold;
-import io.firetap.extension.InvocationBarrier.Passage;
-import io.firetap.extension.InvocationBoundaries.Marker;
+import io.firetap.extension.ExtensionEvent;
+import io.firetap.extension.internal.InvocationBarrier.Hold;
+import io.firetap.extension.internal.InvocationBarrier.Passage;
+import io.firetap.extension.internal.OutputEndMarkers.Marker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class DeliverBeforeNextTest {
     private static final Duration BUDGET = Duration.ofSeconds(10);
-    private final InvocationBoundaries boundaries = new InvocationBoundaries();
+    private final OutputEndMarkers boundaries = new OutputEndMarkers();
     private ShippingPipeline pipeline;
 
     @AfterEach

@@ -1,4 +1,4 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import io.firetap.core.pipeline.Intake;
 import io.firetap.extension.internal.Handover;
@@ -63,7 +63,7 @@ public final class SocketReceiver implements AutoCloseable {
     private final SocketFile socket;
     private final Selector selector;
     private final Handover handover;
-    private final InvocationBoundaries boundaries;
+    private final OutputEndMarkers boundaries;
     private final int maxLineBytes;
     private final int maxClients;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BYTES);
@@ -77,7 +77,7 @@ public final class SocketReceiver implements AutoCloseable {
     private volatile long connections;
     private volatile long bytes;
 
-    private SocketReceiver(SocketFile socket, Selector selector, Intake intake, InvocationBoundaries boundaries,
+    private SocketReceiver(SocketFile socket, Selector selector, Intake intake, OutputEndMarkers boundaries,
             int maxLineBytes, int maxClients) {
         this.socket = socket;
         this.selector = selector;
@@ -94,19 +94,19 @@ public final class SocketReceiver implements AutoCloseable {
      *
      * @throws IOException when the socket cannot be created (the message says where and why)
      */
-    public static SocketReceiver start(ExtensionConfig config, Intake intake, InvocationBoundaries boundaries)
+    public static SocketReceiver start(ExtensionConfig config, Intake intake, OutputEndMarkers boundaries)
             throws IOException {
         return start(config.socketPath(), config.maxLineBytes(), config.maxClients(), intake, boundaries);
     }
 
-    /** {@link #start(ExtensionConfig, Intake, InvocationBoundaries)} with explicit settings. */
+    /** {@link #start(ExtensionConfig, Intake, OutputEndMarkers)} with explicit settings. */
     public static SocketReceiver start(Path path, int maxLineBytes, int maxClients, Intake intake,
-            InvocationBoundaries boundaries) throws IOException {
+            OutputEndMarkers boundaries) throws IOException {
         return start(bind(path), maxLineBytes, maxClients, intake, boundaries);
     }
 
     /**
-     * Creates the socket file now, to be served by {@link #start(SocketFile, int, int, Intake, InvocationBoundaries)}
+     * Creates the socket file now, to be served by {@link #start(SocketFile, int, int, Intake, OutputEndMarkers)}
      * later: clients that connect meanwhile wait in the backlog, and what they write waits in the
      * socket, instead of finding no socket at all.
      */
@@ -116,7 +116,7 @@ public final class SocketReceiver implements AutoCloseable {
 
     /** Serves a socket {@link #bind bound} earlier; closes it if serving cannot start. */
     public static SocketReceiver start(SocketFile socket, int maxLineBytes, int maxClients, Intake intake,
-            InvocationBoundaries boundaries) throws IOException {
+            OutputEndMarkers boundaries) throws IOException {
         Objects.requireNonNull(socket, "socket");
         if (intake == null || boundaries == null || maxLineBytes < 1 || maxClients < 1) {
             socket.close();

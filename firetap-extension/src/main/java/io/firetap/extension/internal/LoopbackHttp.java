@@ -1,4 +1,4 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import io.firetap.wrapper.internal.HttpMessage;
 import java.io.EOFException;
@@ -28,10 +28,10 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  *
  * <p>Thread-safe: each call uses its own connection (taken from the idle ones or opened).
  */
-final class LoopbackHttp {
+public final class LoopbackHttp {
     /** A response: status, headers (names lower-cased, last value wins) and the whole body. */
-    record Response(int status, Map<String, String> headers, byte[] body) {
-        String header(String name) {
+    public record Response(int status, Map<String, String> headers, byte[] body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -42,7 +42,7 @@ final class LoopbackHttp {
     private final String hostHeader;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
 
-    LoopbackHttp(String host, int port) throws IOException {
+    public LoopbackHttp(String host, int port) throws IOException {
         this.address = new InetSocketAddress(InetAddress.getByName(host), port);
         this.hostHeader = (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
@@ -54,7 +54,7 @@ final class LoopbackHttp {
      * @param body          the request body, or {@code null} for none
      * @param readTimeoutMs 0 waits for the response without bound (a long poll)
      */
-    Response exchange(String method, String path, String[] headers, byte[] body, int connectTimeoutMs,
+    public Response exchange(String method, String path, String[] headers, byte[] body, int connectTimeoutMs,
             int readTimeoutMs) throws IOException {
         byte[] request = HttpMessage.request(method, path, hostHeader, headers, body);
         Connection c = idle.pollFirst();
@@ -87,7 +87,7 @@ final class LoopbackHttp {
     }
 
     /** Closes the idle connections. */
-    void closeIdle() {
+    public void closeIdle() {
         Connection c;
         while ((c = idle.pollFirst()) != null) {
             c.close();

@@ -1,10 +1,11 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
+import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.logging.LogLevel;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;

@@ -1,10 +1,12 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.firetap.core.LogRecord;
 import io.firetap.core.pipeline.Intake;
-import io.firetap.extension.InvocationBoundaries.Marker;
+import io.firetap.extension.ExtensionsApiClient;
+import io.firetap.extension.TelemetryType;
+import io.firetap.extension.internal.OutputEndMarkers.Marker;
 import io.firetap.extension.internal.SandboxAddress;
 import io.firetap.extension.internal.TelemetryBatchParser;
 import io.firetap.extension.internal.TelemetryBatchParser.Item;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *       of it is delivered and nothing else is affected.</li>
  *   <li>Batches are handled one at a time, in arrival order; within a batch, every line before a
  *       {@code platform.runtimeDone} for R is in the intake before {@link Marker#RUNTIME_DONE} is
- *       marked for R on {@link InvocationBoundaries}.</li>
+ *       marked for R on {@link OutputEndMarkers}.</li>
  *   <li>{@code function} records are not shipped once the runtime is wrapped (it talks to Lambda
  *       through the extension's proxy): its stdout reaches the extension line-exact through the
  *       intake already.</li>
@@ -70,7 +72,7 @@ public final class TelemetryListener implements AutoCloseable {
     private final ExecutorService handlerThread;
     private final Set<TelemetryType> shipped;
     private final Intake intake;
-    private final InvocationBoundaries boundaries;
+    private final OutputEndMarkers boundaries;
     private final TelemetryBatchParser parser;
     private final URI destination;
     private final List<LogRecord> pending = new ArrayList<>();
@@ -81,7 +83,7 @@ public final class TelemetryListener implements AutoCloseable {
     private final AtomicLong skipped = new AtomicLong();
 
     private TelemetryListener(HttpServer server, ExecutorService handlerThread, Set<TelemetryType> shipped,
-            Intake intake, InvocationBoundaries boundaries, String uriHost) {
+            Intake intake, OutputEndMarkers boundaries, String uriHost) {
         this.server = server;
         this.handlerThread = handlerThread;
         this.shipped = shipped;
@@ -98,13 +100,13 @@ public final class TelemetryListener implements AutoCloseable {
      * @param shipped the kinds to ship as lines; must not be empty
      */
     public static TelemetryListener start(Set<TelemetryType> shipped, int port, Intake intake,
-            InvocationBoundaries boundaries) throws IOException {
+            OutputEndMarkers boundaries) throws IOException {
         return start(shipped, SandboxAddress.detect(), port, intake, boundaries);
     }
 
-    /** {@link #start(Set, int, Intake, InvocationBoundaries)} on an explicit address. */
+    /** {@link #start(Set, int, Intake, OutputEndMarkers)} on an explicit address. */
     public static TelemetryListener start(Set<TelemetryType> shipped, SandboxAddress address, int port, Intake intake,
-            InvocationBoundaries boundaries) throws IOException {
+            OutputEndMarkers boundaries) throws IOException {
         Objects.requireNonNull(intake, "intake");
         Objects.requireNonNull(boundaries, "boundaries");
         Objects.requireNonNull(address, "address");

@@ -1,7 +1,9 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import io.firetap.core.config.Settings;
 import io.firetap.core.pipeline.ShippingPipeline;
+import io.firetap.extension.DeliveryMode;
+import io.firetap.extension.ExtensionEvent;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -26,7 +28,7 @@ public interface InvocationBarrier {
      *                          that includes {@code platform} is active)
      * @throws io.firetap.core.config.ConfigException when either variable has a value firetap cannot use
      */
-    static InvocationBarrier fromSettings(Settings settings, ShippingPipeline pipeline, InvocationBoundaries boundaries,
+    static InvocationBarrier fromSettings(Settings settings, ShippingPipeline pipeline, OutputEndMarkers boundaries,
             BooleanSupplier telemetryMarksEnd) {
         java.time.Duration budget = DeliverBeforeNext.budget(settings);
         return of(DeliveryMode.from(settings), budget, pipeline, boundaries, telemetryMarksEnd);
@@ -39,7 +41,7 @@ public interface InvocationBarrier {
      *                          that includes {@code platform} is active)
      */
     static InvocationBarrier of(DeliveryMode mode, java.time.Duration budget, ShippingPipeline pipeline,
-            InvocationBoundaries boundaries, BooleanSupplier telemetryMarksEnd) {
+            OutputEndMarkers boundaries, BooleanSupplier telemetryMarksEnd) {
         java.util.Objects.requireNonNull(mode, "mode");
         return switch (mode) {
             case STRICT -> new DeliverBeforeNext(pipeline, boundaries, telemetryMarksEnd, budget);

@@ -1,9 +1,10 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import io.firetap.core.config.Settings;
 import io.firetap.core.pipeline.DeliveryClass;
 import io.firetap.core.pipeline.FlushResult;
 import io.firetap.core.pipeline.ShippingPipeline;
+import io.firetap.extension.ExtensionEvent;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +57,7 @@ public final class DeliverBeforeNext implements InvocationBarrier {
      * @param telemetryMarksEnd whether {@code platform.runtimeDone} arrives (a Telemetry subscription
      *                          that includes {@code platform} is active)
      */
-    public DeliverBeforeNext(ShippingPipeline pipeline, InvocationBoundaries boundaries, BooleanSupplier telemetryMarksEnd,
+    public DeliverBeforeNext(ShippingPipeline pipeline, OutputEndMarkers boundaries, BooleanSupplier telemetryMarksEnd,
             Duration budget) {
         this(pipeline, new EndOfOutput(boundaries, telemetryMarksEnd), new BudgetedFlush(budget));
     }

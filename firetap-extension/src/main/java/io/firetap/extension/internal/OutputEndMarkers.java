@@ -1,4 +1,4 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import java.util.Collections;
 import java.util.EnumSet;
@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * first {@code /next} before Lambda does, so before the first INVOKE). {@link #await} waits,
  * bounded, until the wanted markers for a request are there. Safe for concurrent use.
  */
-public final class InvocationBoundaries {
+public final class OutputEndMarkers {
     /** How many request ids of each marker kind are remembered. */
     public static final int REMEMBERED = 64;
 

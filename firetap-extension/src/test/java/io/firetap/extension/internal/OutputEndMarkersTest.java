@@ -1,16 +1,16 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firetap.extension.InvocationBoundaries.Marker;
+import io.firetap.extension.internal.OutputEndMarkers.Marker;
 import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class InvocationBoundariesTest {
-    private final InvocationBoundaries b = new InvocationBoundaries();
+class OutputEndMarkersTest {
+    private final OutputEndMarkers b = new OutputEndMarkers();
 
     @Test
     void aMarkThatCameBeforeTheWaitIsFound() {
@@ -34,7 +34,7 @@ class InvocationBoundariesTest {
     void aMarkWakesAWaiter() throws Exception {
         b.runtimeAttached();
         CountDownLatch waiting = new CountDownLatch(1);
-        CompletableFuture<InvocationBoundaries.Outcome> f = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<OutputEndMarkers.Outcome> f = CompletableFuture.supplyAsync(() -> {
             waiting.countDown();
             return b.await("r2", EnumSet.of(Marker.OUTPUT_END), 30, TimeUnit.SECONDS);
         });
@@ -53,7 +53,7 @@ class InvocationBoundariesTest {
 
     @Test
     void onlyTheMostRecentMarksAreRemembered() {
-        for (int i = 0; i <= InvocationBoundaries.REMEMBERED; i++) {
+        for (int i = 0; i <= OutputEndMarkers.REMEMBERED; i++) {
             b.mark(Marker.RUNTIME_DONE, "r" + i);
         }
         assertThat(b.reached(Marker.RUNTIME_DONE, "r0")).isFalse();

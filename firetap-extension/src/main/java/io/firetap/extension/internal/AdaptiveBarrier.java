@@ -1,8 +1,9 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import io.firetap.core.pipeline.DeliveryClass;
 import io.firetap.core.pipeline.FlushResult;
 import io.firetap.core.pipeline.ShippingPipeline;
+import io.firetap.extension.ExtensionEvent;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -82,7 +83,7 @@ public final class AdaptiveBarrier implements InvocationBarrier {
      *                          the pipeline stamps arrivals with ({@link ShippingPipeline.Builder#clock},
      *                          {@link System#nanoTime()} unless given)
      */
-    public AdaptiveBarrier(ShippingPipeline pipeline, InvocationBoundaries boundaries, BooleanSupplier telemetryMarksEnd,
+    public AdaptiveBarrier(ShippingPipeline pipeline, OutputEndMarkers boundaries, BooleanSupplier telemetryMarksEnd,
             Duration budget, LongSupplier nanoTime) {
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.end = new EndOfOutput(boundaries, telemetryMarksEnd);

@@ -1,6 +1,8 @@
-package io.firetap.extension;
+package io.firetap.extension.internal;
 
 import io.firetap.core.pipeline.Intake;
+import io.firetap.extension.ExtensionsApiClient;
+import io.firetap.extension.TelemetryType;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -9,17 +11,17 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 /** Starts the Telemetry listener and subscribes, on a thread of its own during init. */
-final class TelemetryStart implements Callable<TelemetryStart.Started> {
-    record Started(TelemetryListener listener, boolean subscribed) {
+public final class TelemetryStart implements Callable<TelemetryStart.Started> {
+    public record Started(TelemetryListener listener, boolean subscribed) {
     }
 
     private final Set<TelemetryType> types;
     private final int port;
     private final Intake intake;
-    private final InvocationBoundaries boundaries;
+    private final OutputEndMarkers boundaries;
     private final ExtensionsApiClient api;
 
-    TelemetryStart(Set<TelemetryType> types, int port, Intake intake, InvocationBoundaries boundaries,
+    public TelemetryStart(Set<TelemetryType> types, int port, Intake intake, OutputEndMarkers boundaries,
             ExtensionsApiClient api) {
         this.types = types;
         this.port = port;
@@ -35,7 +37,7 @@ final class TelemetryStart implements Callable<TelemetryStart.Started> {
     }
 
     /** The started listener, or the start's own failure as if it had happened on this thread. */
-    static Started await(FutureTask<Started> start) throws IOException {
+    public static Started await(FutureTask<Started> start) throws IOException {
         try {
             return start.get();
         } catch (InterruptedException e) {
@@ -57,7 +59,7 @@ final class TelemetryStart implements Callable<TelemetryStart.Started> {
      * After a failed init: waits (boundedly) for the start to finish, so it no longer uses the API
      * client, and returns the listener it may have made, so it can be closed.
      */
-    static TelemetryListener abandon(FutureTask<Started> start) {
+    public static TelemetryListener abandon(FutureTask<Started> start) {
         if (start == null) {
             return null;
         }
