@@ -22,7 +22,7 @@ import io.firetap.extension.internal.TelemetryListener;
 import io.firetap.extension.internal.TelemetryStart;
 import io.firetap.extension.metrics.MetricsConfig;
 import io.firetap.extension.metrics.MetricsReporter;
-import io.firetap.wrapper.WrapperEndpoints;
+import io.firetap.wrapper.internal.WrapperEndpoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import io.firetap.testkit.sink.InMemorySink;
 import io.firetap.extension.internal.OutputEndMarkers.Marker;
 import io.firetap.extension.internal.RuntimeOutput;
 import io.firetap.extension.internal.SandboxAddress;
-import io.firetap.wrapper.WrapperEndpoints;
+import io.firetap.wrapper.internal.WrapperEndpoints;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;

@@ -67,7 +67,7 @@ class BundledRuntimeIT {
         List<String> loaded = Files.readAllLines(classLog);
         // firetap's own classes, the SDK's and its HTTP client's: from the archive, not from the jars
         assertThat(loaded).anyMatch(l -> l.contains(" io.firetap.extension.ExtensionMain source: shared objects file"))
-                .anyMatch(l -> l.contains(" io.firetap.wrapper.WrapperEndpoints source: shared objects file"))
+                .anyMatch(l -> l.contains(" io.firetap.wrapper.internal.WrapperEndpoints source: shared objects file"))
                 .anyMatch(l -> l.contains(" software.amazon.awssdk.services.firehose.DefaultFirehoseClient source: shared objects file"))
                 .anyMatch(l -> l.contains(" software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient source: shared objects file"));
         long fromJars = loaded.stream().filter(l -> l.contains("source: file:")).count();

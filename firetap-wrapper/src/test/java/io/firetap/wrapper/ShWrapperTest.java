@@ -2,6 +2,8 @@ package io.firetap.wrapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firetap.wrapper.internal.StdoutIntake;
+import io.firetap.wrapper.internal.WrapperEndpoints;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,7 +6,7 @@ import io.firetap.core.config.Sizes;
 import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
 import io.firetap.extension.internal.logging.LogLevel;
-import io.firetap.wrapper.WrapperEndpoints;
+import io.firetap.wrapper.internal.WrapperEndpoints;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;

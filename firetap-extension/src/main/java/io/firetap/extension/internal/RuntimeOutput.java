@@ -2,9 +2,8 @@ package io.firetap.extension.internal;
 
 import io.firetap.core.Source;
 import io.firetap.core.pipeline.Intake;
-import io.firetap.extension.internal.OutputEndMarkers;
-import io.firetap.wrapper.RuntimeApiProxy;
-import io.firetap.wrapper.StdoutIntake;
+import io.firetap.wrapper.internal.RuntimeApiProxy;
+import io.firetap.wrapper.internal.StdoutIntake;
 import java.util.Objects;
 
 /**

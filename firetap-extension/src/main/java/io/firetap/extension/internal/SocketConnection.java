@@ -1,7 +1,6 @@
 package io.firetap.extension.internal;
 
 import io.firetap.core.Source;
-import io.firetap.extension.internal.OutputEndMarkers;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,9 +1,6 @@
 package io.firetap.extension.internal;
 
 import io.firetap.core.pipeline.Intake;
-import io.firetap.extension.internal.Handover;
-import io.firetap.extension.internal.SocketConnection;
-import io.firetap.extension.internal.SocketFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;

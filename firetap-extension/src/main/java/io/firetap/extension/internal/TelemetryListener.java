@@ -7,8 +7,6 @@ import io.firetap.core.pipeline.Intake;
 import io.firetap.extension.ExtensionsApiClient;
 import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.OutputEndMarkers.Marker;
-import io.firetap.extension.internal.SandboxAddress;
-import io.firetap.extension.internal.TelemetryBatchParser;
 import io.firetap.extension.internal.TelemetryBatchParser.Item;
 import java.io.IOException;
 import java.io.InputStream;

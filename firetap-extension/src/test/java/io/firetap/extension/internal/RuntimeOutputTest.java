@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firetap.core.LogRecord;
 import io.firetap.core.pipeline.Intake;
-import io.firetap.extension.internal.OutputEndMarkers;
 import io.firetap.extension.internal.OutputEndMarkers.Marker;
-import io.firetap.wrapper.WrapperEndpoints;
+import io.firetap.wrapper.internal.WrapperEndpoints;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,6 @@ import io.firetap.extension.ExtensionsApiClient;
 import io.firetap.extension.FakeExtensionsApi;
 import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.OutputEndMarkers.Marker;
-import io.firetap.extension.internal.SandboxAddress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;

@@ -1,8 +1,7 @@
-package io.firetap.wrapper;
+package io.firetap.wrapper.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firetap.wrapper.internal.HttpMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.firetap.wrapper;
+package io.firetap.wrapper.internal;
 
 import java.io.FileInputStream;
 import java.io.IOException;

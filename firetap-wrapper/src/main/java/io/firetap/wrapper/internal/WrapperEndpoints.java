@@ -1,4 +1,4 @@
-package io.firetap.wrapper;
+package io.firetap.wrapper.internal;
 
 import java.io.File;
 import java.io.FileOutputStream;

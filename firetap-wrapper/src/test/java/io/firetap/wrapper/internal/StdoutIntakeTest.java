@@ -1,4 +1,4 @@
-package io.firetap.wrapper;
+package io.firetap.wrapper.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.firetap.wrapper;
+package io.firetap.wrapper.internal;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Consumer;
-import io.firetap.wrapper.internal.HttpMessage;
 
 /**
  * The Runtime API, served to the function's runtime on a loopback port and forwarded to Lambda's
