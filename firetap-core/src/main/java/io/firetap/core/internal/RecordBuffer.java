@@ -101,6 +101,8 @@ public final class RecordBuffer {
     private final String[] spillReadError;
     /** Set at shutdown once what was left on disk has been counted as expired. */
     private boolean spillDiscarded;
+    /** Set when a spill write took longer than the block timeout; cleared once the disk is empty again. */
+    private boolean spillTooSlow;
 
     public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes) {
         this(capacityBytes, policy, blockTimeoutNanos, lanes, null);
@@ -271,6 +273,14 @@ public final class RecordBuffer {
         int i = from;
         for (; i < n; i++) {
             LogRecord r = records.get(i);
+            if (spillTooSlow) {
+                lastSpillRefusal = "a spill write took longer than the block timeout ("
+                        + TimeUnit.NANOSECONDS.toMillis(blockTimeoutNanos) + " ms); spilling resumes once the disk"
+                        + " backlog is delivered";
+                droppedSpill += n - from - done;
+                spill.discardStaged();
+                return done;
+            }
             if (!spill.stage(r)) {
                 break;
             }
@@ -303,7 +313,13 @@ public final class RecordBuffer {
     }
 
     private boolean commitSpill(int lines, long costBytes, long lineBytesSum) {
-        if (spill.commit() != lines) {
+        long start = System.nanoTime();
+        int written = spill.commit();
+        if (System.nanoTime() - start > blockTimeoutNanos) {
+            // the writer is the function's stdout: a disk this slow must not hold it again
+            spillTooSlow = true;
+        }
+        if (written != lines) {
             return false;
         }
         long each = costBytes / lines;
@@ -526,6 +542,9 @@ public final class RecordBuffer {
                 }
                 if (onDisk > 0) {
                     spill.release(onDisk);
+                    if (spill.lines() == 0) {
+                        spillTooSlow = false;
+                    }
                 }
                 head = min;
                 arrivals.dropBelow(head);

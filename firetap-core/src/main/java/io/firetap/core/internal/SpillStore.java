@@ -11,14 +11,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Lines that did not fit in memory, on local disk: append-only segment files under one directory,
@@ -31,9 +29,10 @@ import java.util.Set;
  * the torn tail of a failed write or of a crashed process is never parsed.
  *
  * <p>The directory is created owner-only (0700) and files are 0600. A lock file makes one process
- * the directory's owner; a second process that finds it locked does not spill at all rather than
- * share files. Segments found at start that no live process holds (a crashed extension restarted in
- * the same sandbox) are adopted: their lines are replayed first, before anything new.
+ * the directory's owner; a second one that finds it locked (two pipelines on one machine: tests, local
+ * runs — never in a Lambda sandbox) spills into a directory of its own beside it, deleted at close.
+ * Segments found at start that no live process holds (a crashed extension restarted in the same
+ * sandbox) are adopted: their lines are replayed first, before anything new.
  *
  * <p>Nothing is forced to the device: the files only have to outlive this process, not the machine
  * (a fresh sandbox has a fresh {@code /tmp}), so writes go to the page cache and cost a copy.
@@ -50,10 +49,15 @@ public final class SpillStore {
     private static final int READ_CHUNK = 64 * 1024;
     private static final int STAGE_CHUNK = 64 * 1024;
     private static final Source[] SOURCES = Source.values();
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    private static final String DIR_MODE = "rwx------";
+    private static final String FILE_MODE = "rw-------";
 
-    private final Path dir;
+    private static final java.util.concurrent.atomic.AtomicInteger FALLBACKS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Where the segments are: the configured directory, or this store's own one beside it when that is taken. */
+    private Path dir;
+    /** Set when {@link #dir} is this store's own directory, deleted with it at {@link #close()}. */
+    private boolean ownDirectory;
     private final long capBytes;
     private final long segmentBytes;
     private final Cursor[] cursors;
@@ -100,7 +104,7 @@ public final class SpillStore {
         if (Files.isDirectory(dir)) {
             // only a directory that exists can hold leftovers; otherwise nothing is created before the first spill
             store.claim();
-            if (store.unusable == null) {
+            if (store.unusable == null && !store.ownDirectory) {
                 store.adoptLeftovers();
             }
         }
@@ -114,33 +118,54 @@ public final class SpillStore {
         }
         try {
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString(DIR_MODE)));
             }
-            Files.setPosixFilePermissions(dir, DIR_MODE);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(DIR_MODE));
             Path lockPath = dir.resolve(LOCK_FILE);
             if (!Files.exists(lockPath)) {
                 try {
-                    Files.createFile(lockPath, PosixFilePermissions.asFileAttribute(FILE_MODE));
+                    Files.createFile(lockPath, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString(FILE_MODE)));
                 } catch (java.nio.file.FileAlreadyExistsException raced) {
                     // another process created it first; the lock below decides
                 }
             }
             lockChannel = FileChannel.open(lockPath, StandardOpenOption.WRITE);
-            lock = lockChannel.tryLock();
-            if (lock == null) {
-                lockChannel.close();
-                lockChannel = null;
-                unusable = "spill directory " + dir + " is in use by another process";
+            try {
+                lock = lockChannel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                // another pipeline of this process holds it
+                lock = null;
             }
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            closeQuietly(lockChannel);
-            lockChannel = null;
-            unusable = "spill directory " + dir + " is in use by another pipeline of this process";
+            if (lock == null) {
+                closeQuietly(lockChannel);
+                lockChannel = null;
+                useOwnDirectory();
+            }
         } catch (IOException | UnsupportedOperationException e) {
             closeQuietly(lockChannel);
             lockChannel = null;
             unusable = "spill directory " + dir + " is not usable: " + describe(e);
         }
+    }
+
+    /**
+     * The configured directory belongs to another live process (only outside Lambda, where one sandbox
+     * runs one extension: tests, local runs): spill into a directory of this store's own beside it, which
+     * nobody adopts after a crash, rather than share files or not spill at all.
+     */
+    private void useOwnDirectory() throws IOException {
+        if (ownDirectory) {
+            unusable = "spill directory " + dir + " is locked";
+            return;
+        }
+        Path own = dir.resolveSibling(dir.getFileName() + "-" + ProcessHandle.current().pid() + "-"
+                + FALLBACKS.incrementAndGet());
+        Files.createDirectories(own, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(DIR_MODE)));
+        dir = own;
+        ownDirectory = true;
+        claim();
     }
 
     private void adoptLeftovers() {
@@ -344,7 +369,7 @@ public final class SpillStore {
         Path file = dir.resolve(String.format("%s%016d%s", SEGMENT_PREFIX, nextSegmentNumber, SEGMENT_SUFFIX));
         Segment s = new Segment(nextSegmentNumber++, file);
         s.channel = FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(FILE_MODE));
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(FILE_MODE)));
         try {
             ByteBuffer magic = ByteBuffer.wrap(MAGIC);
             while (magic.hasRemaining()) {
@@ -493,6 +518,9 @@ public final class SpillStore {
             }
             closeQuietly(lockChannel);
             lock = null;
+        }
+        if (ownDirectory) {
+            deleteQuietly(dir);
         }
     }
 

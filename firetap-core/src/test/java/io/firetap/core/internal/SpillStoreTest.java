@@ -178,19 +178,25 @@ class SpillStoreTest {
     }
 
     @Test
-    void anotherLiveProcessesDirectoryIsLeftAlone() throws Exception {
+    void aDirectoryAnotherLivePipelineHoldsIsLeftAloneAndTheSecondSpillsBesideIt() throws Exception {
         Path dir = tmp.resolve("spill");
         SpillStore owner = SpillStore.open(dir, CAP, SEGMENT, 1);
         assertThat(write(owner, 0, 10)).isEqualTo(10);
-        // a second store in this JVM stands for a second process: the lock keeps it out
+        List<Path> ownersFiles = segments(dir);
+        // a second store in this JVM stands for a second process: the lock keeps it out of the directory
         SpillStore second = SpillStore.open(dir, CAP, SEGMENT, 1);
         assertThat(second.adoptedLines()).isZero();
-        assertThat(second.unusableReason()).contains("in use");
-        assertThat(second.stage(line(1))).isFalse();
+        assertThat(second.unusableReason()).isNull();
+        assertThat(write(second, 500, 510)).isEqualTo(10);
+        assertThat(second.directory()).isNotEqualTo(dir).hasParent(tmp);
+        assertThat(segments(dir)).isEqualTo(ownersFiles);
+        assertSame(second.read(0), line(500));
+        Path secondsOwn = second.directory();
         second.close();
-        assertThat(segments(dir)).isNotEmpty();
+        assertThat(secondsOwn).doesNotExist();
         assertSame(owner.read(0), line(0));
         owner.close();
+        assertThat(dir).isEmptyDirectory();
     }
 
     @Test
