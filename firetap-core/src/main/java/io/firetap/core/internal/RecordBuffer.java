@@ -31,13 +31,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * the oldest line a lane has not settled has waited.
  *
  * <p>Under {@link OverflowPolicy#SPILL} a line that does not fit in memory goes to a {@link SpillStore}
- * instead (and so does the rest of its batch, so a batch keeps its order). It keeps its sequence number
- * and its slot in the order, only empty: a lane that reaches an empty slot reads the line back from
- * disk, at most about one memory bound of them per take, and the store deletes a file once every lane
- * has settled its lines. Order per lane is the order of sequence numbers, wherever a line lives, so
- * memory takes lines again as soon as there is room. A line is in exactly one place: in memory (counted
- * in the bound) or on disk (counted against the disk cap). What the store refuses (cap reached, disk
- * full, write error) is dropped and counted; the writer never waits for space.
+ * instead, and so does every line after it until every lane has settled everything on disk: the
+ * sequence is always lines in memory followed by lines on disk, so memory holds no place for what is
+ * on disk and order per lane is simply the order of sequence numbers. A lane that reaches the disk
+ * reads lines back, at most about one memory bound of them per take, and the store deletes a file once
+ * every lane has settled its lines. A line is in exactly one place: in memory (counted in the bound)
+ * or on disk (counted against the disk cap). What the store refuses (cap reached, disk full, write
+ * error) is dropped and counted; the writer never waits for space.
  */
 public final class RecordBuffer {
     private static final int INITIAL_SLOTS = 1024;
@@ -103,6 +103,9 @@ public final class RecordBuffer {
     private boolean spillDiscarded;
     /** Set when a spill write took longer than the block timeout; cleared once the disk is empty again. */
     private boolean spillTooSlow;
+    /** Lines from {@link #diskStart} to {@link #tail} are on disk; memory holds those from {@link #head} up to it. */
+    private boolean onDisk;
+    private long diskStart;
 
     public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes) {
         this(capacityBytes, policy, blockTimeoutNanos, lanes, null);
@@ -151,11 +154,8 @@ public final class RecordBuffer {
         java.util.Arrays.fill(wakeCount, Long.MAX_VALUE);
         if (this.spill != null && this.spill.adoptedLines() > 0) {
             long n = this.spill.adoptedLines();
-            long perLine = Math.max(1, this.spill.diskBytes() / n);
             arrivals.mark(0, arrivalClock == null ? System.nanoTime() : arrivalClock.getAsLong());
-            for (long i = 0; i < n; i++) {
-                appendSpilled(perLine + PipelineConfig.LINE_OVERHEAD_BYTES, perLine);
-            }
+            appendSpilled(n, this.spill.diskBytes() + n * PipelineConfig.LINE_OVERHEAD_BYTES, this.spill.diskBytes());
             accepted += n;
             spilledLines += n;
             spilledBytes += this.spill.diskBytes();
@@ -210,7 +210,7 @@ public final class RecordBuffer {
                 }
                 LogRecord r = records.get(done);
                 long c = cost(r);
-                if (usedBytes + c > capacityBytes && usedBytes > 0) {
+                if (onDisk || usedBytes + c > capacityBytes && usedBytes > 0) {
                     if (spill != null) {
                         done += spillRest(records, done);
                         break;
@@ -322,28 +322,27 @@ public final class RecordBuffer {
         if (written != lines) {
             return false;
         }
-        long each = costBytes / lines;
-        for (int k = 0; k < lines; k++) {
-            appendSpilled(each, 0);
-        }
-        // the batch's exact sums, whatever the per-line split above
-        appendedBytes += costBytes - each * lines;
-        appendedLineBytes += lineBytesSum;
+        appendSpilled(lines, costBytes, lineBytesSum);
         accepted += lines;
         spilledLines += lines;
         spilledBytes += lineBytesSum - lines;
         return true;
     }
 
-    /** Appends an empty slot for a line that is on disk: it costs no memory, only its place in the order. */
-    private void appendSpilled(long costBytes, long lineBytesSum) {
-        if (tail - head == ring.length) {
-            grow();
+    /** Gives the next {@code lines} sequence numbers to lines that are on disk: they cost no memory. */
+    private void appendSpilled(long lines, long costBytes, long lineBytesSum) {
+        if (!onDisk) {
+            onDisk = true;
+            diskStart = tail;
         }
-        ring[(int) (tail & (ring.length - 1))] = null;
-        tail++;
+        tail += lines;
         appendedBytes += costBytes;
         appendedLineBytes += lineBytesSum;
+    }
+
+    /** The end of the lines in memory: the first on disk, or the tail. */
+    private long memoryEnd() {
+        return onDisk ? diskStart : tail;
     }
 
     /** {@link #offerAll} of one line. */
@@ -352,6 +351,7 @@ public final class RecordBuffer {
     }
 
     private void append(LogRecord r, long c) {
+        // only while nothing is on disk: the tail is the end of memory
         if (tail - head == ring.length) {
             grow();
         }
@@ -365,7 +365,7 @@ public final class RecordBuffer {
 
     private void grow() {
         LogRecord[] bigger = new LogRecord[ring.length * 2];
-        for (long s = head; s < tail; s++) {
+        for (long s = head, end = memoryEnd(); s < end; s++) {
             bigger[(int) (s & (bigger.length - 1))] = ring[(int) (s & (ring.length - 1))];
         }
         ring = bigger;
@@ -452,9 +452,10 @@ public final class RecordBuffer {
         long bytes = 0;
         long lineBytes = 0;
         long fromDisk = 0;
+        long memoryEnd = memoryEnd();
         int mask = ring.length - 1;
         for (int i = 0; i < n; i++) {
-            LogRecord r = ring[(int) ((s + i) & mask)];
+            LogRecord r = s + i < memoryEnd ? ring[(int) ((s + i) & mask)] : null;
             if (r == null) {
                 // on disk: read back at most about one memory bound per take, the carry holds them meanwhile
                 if (fromDisk >= capacityBytes && i > 0) {
@@ -529,24 +530,21 @@ public final class RecordBuffer {
             }
             if (min > head) {
                 int mask = ring.length - 1;
-                long onDisk = 0;
-                for (long s = head; s < min; s++) {
+                long memoryEnd = memoryEnd();
+                for (long s = head, end = Math.min(min, memoryEnd); s < end; s++) {
                     int idx = (int) (s & mask);
-                    LogRecord r = ring[idx];
-                    if (r == null) {
-                        onDisk++;
-                    } else {
-                        usedBytes -= cost(r);
-                        ring[idx] = null;
-                    }
+                    usedBytes -= cost(ring[idx]);
+                    ring[idx] = null;
                 }
-                if (onDisk > 0) {
-                    spill.release(onDisk);
-                    if (spill.lines() == 0) {
-                        spillTooSlow = false;
-                    }
+                if (onDisk && min > diskStart) {
+                    spill.release(min - Math.max(head, diskStart));
                 }
                 head = min;
+                if (onDisk && head == tail) {
+                    // everything on disk is settled: memory takes lines again
+                    onDisk = false;
+                    spillTooSlow = false;
+                }
                 arrivals.dropBelow(head);
                 overflowing = false;
                 spaceFreed.signalAll();

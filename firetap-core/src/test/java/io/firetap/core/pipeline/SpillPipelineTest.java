@@ -90,6 +90,12 @@ class SpillPipelineTest {
             assertThat(after.droppedSpill()).isZero();
             assertThat(after.spillDiskBytes()).isZero();
             assertThat(spillFiles()).as("every spilled line delivered: files deleted").isEmpty();
+
+            // the disk is empty again: memory takes lines again
+            List<LogRecord> third = Lines.numbered(10, 30);
+            assertThat(pipeline.offerAll(third)).isEqualTo(third.size());
+            assertThat(pipeline.counters().spilledLines()).isEqualTo(after.spilledLines());
+            assertThat(pipeline.counters().bufferedBytes()).isPositive();
         }
     }
 
