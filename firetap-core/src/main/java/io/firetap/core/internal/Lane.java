@@ -276,8 +276,9 @@ public final class Lane implements Runnable {
     }
 
     public SinkCounters counters() {
+        long[] intake = buffer.intakeCounters();
         return new SinkCounters(sink.name(), deliveredLines, deliveredRecords, deliveredBytes, calls, failedCalls,
                 retriedRecords, rejectedLines, expiredLines, packer.splitLines(), packer.truncatedLines(),
-                buffer.pending(index));
+                buffer.pending(index), intake[4], intake[5], intake[7], buffer.spillUnreadable(index));
     }
 }

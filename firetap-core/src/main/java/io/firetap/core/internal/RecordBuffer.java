@@ -29,10 +29,21 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The buffer also knows when each line arrived ({@link ArrivalStamps}), so it can tell how long
  * the oldest line a lane has not settled has waited.
+ *
+ * <p>Under {@link OverflowPolicy#SPILL} a line that does not fit in memory goes to a {@link SpillStore}
+ * instead, and so does every line after it until every lane has settled everything on disk: the
+ * sequence is always lines in memory followed by lines on disk, so memory holds no place for what is
+ * on disk and order per lane is simply the order of sequence numbers. A lane that reaches the disk
+ * reads lines back, at most about one memory bound of them per take, and the store deletes a file once
+ * every lane has settled its lines. A line is in exactly one place: in memory (counted in the bound)
+ * or on disk (counted against the disk cap). What the store refuses (cap reached, disk full, write
+ * error) is dropped and counted; the writer never waits for space.
  */
 public final class RecordBuffer {
     private static final int INITIAL_SLOTS = 1024;
     private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Spilled lines are written in chunks of about this size. */
+    private static final int SPILL_WRITE_BYTES = 64 * 1024;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Writers waiting for space (BLOCK policy). */
@@ -79,6 +90,23 @@ public final class RecordBuffer {
     private long droppedOverflow;
     private long droppedClosed;
 
+    /** Where lines go that do not fit in memory, under {@link OverflowPolicy#SPILL}; else {@code null}. */
+    private final SpillStore spill;
+    private long spilledLines;
+    private long spilledBytes;
+    private long droppedSpill;
+    private String lastSpillRefusal = "";
+    /** Spilled lines each lane could not read back (a marker line took their place). */
+    private final long[] spillUnreadable;
+    private final String[] spillReadError;
+    /** Set at shutdown once what was left on disk has been counted as expired. */
+    private boolean spillDiscarded;
+    /** Set when a spill write took longer than the block timeout; cleared once the disk is empty again. */
+    private boolean spillTooSlow;
+    /** Lines from {@link #diskStart} to {@link #tail} are on disk; memory holds those from {@link #head} up to it. */
+    private boolean onDisk;
+    private long diskStart;
+
     public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes) {
         this(capacityBytes, policy, blockTimeoutNanos, lanes, null);
     }
@@ -90,6 +118,21 @@ public final class RecordBuffer {
      */
     public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes,
             java.util.function.LongSupplier arrivalClock) {
+        this(capacityBytes, policy, blockTimeoutNanos, lanes, arrivalClock, null);
+    }
+
+    /**
+     * @param spill where lines go that do not fit in memory; required with {@link OverflowPolicy#SPILL},
+     *              ignored otherwise. Lines it adopted from a previous process are the buffer's first lines.
+     */
+    public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes,
+            java.util.function.LongSupplier arrivalClock, SpillStore spill) {
+        if (policy == OverflowPolicy.SPILL && spill == null) {
+            throw new IllegalArgumentException("the spill policy needs a spill store");
+        }
+        this.spill = policy == OverflowPolicy.SPILL ? spill : null;
+        this.spillUnreadable = new long[lanes];
+        this.spillReadError = new String[lanes];
         this.arrivalClock = arrivalClock;
         if (lanes < 1) {
             throw new IllegalArgumentException("need at least one lane");
@@ -109,6 +152,14 @@ public final class RecordBuffer {
         this.wakeCount = new long[lanes];
         java.util.Arrays.fill(wakeBytes, Long.MAX_VALUE);
         java.util.Arrays.fill(wakeCount, Long.MAX_VALUE);
+        if (this.spill != null && this.spill.adoptedLines() > 0) {
+            long n = this.spill.adoptedLines();
+            arrivals.mark(0, arrivalClock == null ? System.nanoTime() : arrivalClock.getAsLong());
+            appendSpilled(n, this.spill.diskBytes() + n * PipelineConfig.LINE_OVERHEAD_BYTES, this.spill.diskBytes());
+            accepted += n;
+            spilledLines += n;
+            spilledBytes += this.spill.diskBytes();
+        }
     }
 
     /**
@@ -159,7 +210,11 @@ public final class RecordBuffer {
                 }
                 LogRecord r = records.get(done);
                 long c = cost(r);
-                if (usedBytes + c > capacityBytes && usedBytes > 0) {
+                if (onDisk || usedBytes + c > capacityBytes && usedBytes > 0) {
+                    if (spill != null) {
+                        done += spillRest(records, done);
+                        break;
+                    }
                     if (policy == OverflowPolicy.DROP || overflowing) {
                         droppedOverflow += n - done;
                         break;
@@ -203,12 +258,100 @@ public final class RecordBuffer {
         }
     }
 
+    /**
+     * Writes {@code records} from {@code from} to disk, in order, until the store refuses one; the rest
+     * is dropped and counted.
+     *
+     * @return how many were accepted (are on disk now)
+     */
+    private int spillRest(List<LogRecord> records, int from) {
+        int n = records.size();
+        int done = 0;
+        int staged = 0;
+        long stagedCost = 0;
+        long stagedLineBytes = 0;
+        int i = from;
+        for (; i < n; i++) {
+            LogRecord r = records.get(i);
+            if (spillTooSlow) {
+                lastSpillRefusal = "a spill write took longer than the block timeout ("
+                        + TimeUnit.NANOSECONDS.toMillis(blockTimeoutNanos) + " ms); spilling resumes once the disk"
+                        + " backlog is delivered";
+                droppedSpill += n - from - done;
+                spill.discardStaged();
+                return done;
+            }
+            if (!spill.stage(r)) {
+                break;
+            }
+            staged++;
+            stagedCost += cost(r);
+            stagedLineBytes += lineBytes(r);
+            if (spill.stagedBytes() >= SPILL_WRITE_BYTES) {
+                if (!commitSpill(staged, stagedCost, stagedLineBytes)) {
+                    // the failed write's lines were not accepted: they and the rest are dropped
+                    i++;
+                    break;
+                }
+                done += staged;
+                staged = 0;
+                stagedCost = 0;
+                stagedLineBytes = 0;
+            }
+        }
+        if (staged > 0) {
+            if (commitSpill(staged, stagedCost, stagedLineBytes)) {
+                done += staged;
+            }
+        }
+        long dropped = n - from - done;
+        if (dropped > 0) {
+            droppedSpill += dropped;
+            lastSpillRefusal = spill.lastRefusal();
+        }
+        return done;
+    }
+
+    private boolean commitSpill(int lines, long costBytes, long lineBytesSum) {
+        long start = System.nanoTime();
+        int written = spill.commit();
+        if (System.nanoTime() - start > blockTimeoutNanos) {
+            // the writer is the function's stdout: a disk this slow must not hold it again
+            spillTooSlow = true;
+        }
+        if (written != lines) {
+            return false;
+        }
+        appendSpilled(lines, costBytes, lineBytesSum);
+        accepted += lines;
+        spilledLines += lines;
+        spilledBytes += lineBytesSum - lines;
+        return true;
+    }
+
+    /** Gives the next {@code lines} sequence numbers to lines that are on disk: they cost no memory. */
+    private void appendSpilled(long lines, long costBytes, long lineBytesSum) {
+        if (!onDisk) {
+            onDisk = true;
+            diskStart = tail;
+        }
+        tail += lines;
+        appendedBytes += costBytes;
+        appendedLineBytes += lineBytesSum;
+    }
+
+    /** The end of the lines in memory: the first on disk, or the tail. */
+    private long memoryEnd() {
+        return onDisk ? diskStart : tail;
+    }
+
     /** {@link #offerAll} of one line. */
     public boolean offer(LogRecord record) {
         return offerAll(List.of(record)) == 1;
     }
 
     private void append(LogRecord r, long c) {
+        // only while nothing is on disk: the tail is the end of memory
         if (tail - head == ring.length) {
             grow();
         }
@@ -222,7 +365,7 @@ public final class RecordBuffer {
 
     private void grow() {
         LogRecord[] bigger = new LogRecord[ring.length * 2];
-        for (long s = head; s < tail; s++) {
+        for (long s = head, end = memoryEnd(); s < end; s++) {
             bigger[(int) (s & (bigger.length - 1))] = ring[(int) (s & (ring.length - 1))];
         }
         ring = bigger;
@@ -308,9 +451,20 @@ public final class RecordBuffer {
         long s = read[lane];
         long bytes = 0;
         long lineBytes = 0;
+        long fromDisk = 0;
+        long memoryEnd = memoryEnd();
         int mask = ring.length - 1;
         for (int i = 0; i < n; i++) {
-            LogRecord r = ring[(int) ((s + i) & mask)];
+            LogRecord r = s + i < memoryEnd ? ring[(int) ((s + i) & mask)] : null;
+            if (r == null) {
+                // on disk: read back at most about one memory bound per take, the carry holds them meanwhile
+                if (fromDisk >= capacityBytes && i > 0) {
+                    n = i;
+                    break;
+                }
+                r = readSpilled(lane);
+                fromDisk += cost(r);
+            }
             dst[offset + i] = r;
             bytes += cost(r);
             lineBytes += lineBytes(r);
@@ -322,6 +476,22 @@ public final class RecordBuffer {
             pendingSinceNanos[lane] = 0;
         }
         return n;
+    }
+
+    private LogRecord readSpilled(int lane) {
+        LogRecord r = spill == null ? null : spill.read(lane);
+        if (r != null) {
+            return r;
+        }
+        if (!spillDiscarded) {
+            spillUnreadable[lane]++;
+        }
+        String why = spill == null ? "no spill store" : spill.readError(lane);
+        spillReadError[lane] = why;
+        // a visible stand-in keeps the order and the count of lines; the loss is counted for this lane
+        return LogRecord.of(("[firetap: a line spilled to disk could not be read back: " + why + "]")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), System.currentTimeMillis(),
+                io.firetap.core.Source.TELEMETRY_EXTENSION, null);
     }
 
     private void awaitLaneWake(long nanos) throws InterruptedException {
@@ -360,12 +530,21 @@ public final class RecordBuffer {
             }
             if (min > head) {
                 int mask = ring.length - 1;
-                for (long s = head; s < min; s++) {
+                long memoryEnd = memoryEnd();
+                for (long s = head, end = Math.min(min, memoryEnd); s < end; s++) {
                     int idx = (int) (s & mask);
                     usedBytes -= cost(ring[idx]);
                     ring[idx] = null;
                 }
+                if (onDisk && min > diskStart) {
+                    spill.release(min - Math.max(head, diskStart));
+                }
                 head = min;
+                if (onDisk && head == tail) {
+                    // everything on disk is settled: memory takes lines again
+                    onDisk = false;
+                    spillTooSlow = false;
+                }
                 arrivals.dropBelow(head);
                 overflowing = false;
                 spaceFreed.signalAll();
@@ -598,11 +777,15 @@ public final class RecordBuffer {
         }
     }
 
-    /** Intake figures: accepted, dropped (overflow), dropped (closed), used bytes. */
+    /**
+     * Intake figures: accepted, dropped (overflow), dropped (closed), used bytes, spilled lines, spilled
+     * line bytes, dropped (could not spill), bytes on disk now.
+     */
     public long[] intakeCounters() {
         lock.lock();
         try {
-            return new long[] {accepted, droppedOverflow, droppedClosed, usedBytes};
+            return new long[] {accepted, droppedOverflow, droppedClosed, usedBytes, spilledLines, spilledBytes,
+                droppedSpill, spill == null ? 0 : spill.diskBytes()};
         } finally {
             lock.unlock();
         }
@@ -610,5 +793,46 @@ public final class RecordBuffer {
 
     public long capacityBytes() {
         return capacityBytes;
+    }
+
+    /** Spilled lines {@code lane} could not read back from disk (each replaced by a marker line). */
+    public long spillUnreadable(int lane) {
+        lock.lock();
+        try {
+            return spillUnreadable[lane];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why the spill store last refused a line. */
+    public String lastSpillRefusal() {
+        lock.lock();
+        try {
+            return lastSpillRefusal;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether lines that do not fit in memory go to disk. */
+    public boolean spills() {
+        return spill != null;
+    }
+
+    /**
+     * Deletes whatever is still on disk (at shutdown, once what is left has been counted): nothing can be
+     * read back afterwards. Idempotent.
+     */
+    public void discardSpill() {
+        lock.lock();
+        try {
+            if (spill != null) {
+                spillDiscarded = true;
+                spill.close();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 }

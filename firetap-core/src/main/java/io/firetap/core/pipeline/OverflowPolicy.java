@@ -10,5 +10,12 @@ public enum OverflowPolicy {
      */
     BLOCK,
     /** Drop the new line at once and count it. The function is never slowed down. */
-    DROP
+    DROP,
+    /**
+     * Write the line to local disk ({@link PipelineConfig#spillDir()}), up to
+     * {@link PipelineConfig#spillMaxBytes()}, and send it from there, in order, once the sink has
+     * caught up; the writer never waits for space. What the disk cannot take (cap reached, disk
+     * full, write error) is dropped and counted.
+     */
+    SPILL
 }

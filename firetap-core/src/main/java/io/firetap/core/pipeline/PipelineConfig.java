@@ -3,6 +3,7 @@ package io.firetap.core.pipeline;
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Durations;
 import io.firetap.core.config.Settings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -31,11 +32,13 @@ import java.util.TreeMap;
  * @param delivery         sinks' delivery classes other than the default {@link DeliveryClass#GUARANTEED}, keyed
  *                         by their variable ({@link DeliveryClass#variableFor}); the pipeline checks, when it is
  *                         built, that each names one of its sinks
+ * @param spillDir         with {@link OverflowPolicy#SPILL}: the directory lines that do not fit in memory go to
+ * @param spillMaxBytes    with {@link OverflowPolicy#SPILL}: the most the spill files may take on disk
  */
 public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration blockTimeout, Duration flushInterval,
         int maxBatchRecords, long maxBatchBytes, int maxRecordBytes, boolean packing, OversizePolicy oversize,
         LineFormat format, Duration retryBase, Duration retryMax, Duration sendTimeout,
-        Map<String, DeliveryClass> delivery) {
+        Map<String, DeliveryClass> delivery, Path spillDir, long spillMaxBytes) {
 
     /** Bytes each buffered line costs on top of its length, so a flood of empty lines is bounded too. */
     public static final int LINE_OVERHEAD_BYTES = 48;
@@ -53,8 +56,15 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
     public static final String RETRY_BASE = "FIRETAP_RETRY_BASE";
     public static final String RETRY_MAX = "FIRETAP_RETRY_MAX";
     public static final String SEND_TIMEOUT = "FIRETAP_SEND_TIMEOUT";
+    public static final String SPILL_DIR = "FIRETAP_SPILL_DIR";
+    public static final String SPILL_MAX_BYTES = "FIRETAP_SPILL_MAX_BYTES";
 
     public static final long DEFAULT_BUFFER_BYTES = 8L << 20;
+    /**
+     * {@link OverflowPolicy#SPILL}: a destination that is down for a while costs disk (which the
+     * sandbox has and firetap bounds), not lines, and never the function's time or memory.
+     */
+    public static final OverflowPolicy DEFAULT_OVERFLOW = OverflowPolicy.SPILL;
     public static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
     public static final int DEFAULT_MAX_BATCH_RECORDS = 500;
@@ -68,6 +78,21 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
     public static final Duration DEFAULT_RETRY_BASE = Duration.ofMillis(50);
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(2);
     public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Lambda's {@code /tmp} is the only writable place in the sandbox; a fresh sandbox has a fresh one,
+     * so nothing of another function's can be there.
+     */
+    public static final Path DEFAULT_SPILL_DIR = Path.of("/tmp/firetap-spill");
+    /**
+     * 64 MiB: an eighth of the 512 MB {@code /tmp} Lambda gives by default, which the function shares;
+     * about 30 s of a function writing 2 MiB/s while its destination is down.
+     */
+    public static final long DEFAULT_SPILL_MAX_BYTES = 64L << 20;
+    public static final long MIN_SPILL_MAX_BYTES = 1L << 20;
+    /** Lambda's largest {@code /tmp}. */
+    public static final long MAX_SPILL_MAX_BYTES = 10L << 30;
+    /** Spill files are this size at most (smaller under a small cap), so a delivered one is deleted soon. */
+    public static final long SPILL_SEGMENT_BYTES = 4L << 20;
 
     public static final long MIN_BUFFER_BYTES = 64L << 10;
     public static final long MAX_BUFFER_BYTES = 1L << 30;
@@ -107,14 +132,33 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
         if (retryBase.isNegative() || retryMax.compareTo(retryBase) < 0) {
             throw new IllegalArgumentException("need 0 <= retryBase <= retryMax");
         }
+        Objects.requireNonNull(spillDir, "spillDir");
+        if (spillMaxBytes < 1) {
+            throw new IllegalArgumentException("spillMaxBytes must be positive: " + spillMaxBytes);
+        }
+    }
+
+    /** A configuration with the default spill directory and cap. */
+    public PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration blockTimeout, Duration flushInterval,
+            int maxBatchRecords, long maxBatchBytes, int maxRecordBytes, boolean packing, OversizePolicy oversize,
+            LineFormat format, Duration retryBase, Duration retryMax, Duration sendTimeout,
+            Map<String, DeliveryClass> delivery) {
+        this(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes, maxRecordBytes,
+                packing, oversize, format, retryBase, retryMax, sendTimeout, delivery, DEFAULT_SPILL_DIR,
+                DEFAULT_SPILL_MAX_BYTES);
+    }
+
+    /** The size of one spill file: {@link #SPILL_SEGMENT_BYTES}, or a quarter of a smaller cap. */
+    public long spillSegmentBytes() {
+        return Math.max(64L << 10, Math.min(SPILL_SEGMENT_BYTES, spillMaxBytes / 4));
     }
 
     /** firetap's defaults. */
     public static PipelineConfig defaults() {
-        return new PipelineConfig(DEFAULT_BUFFER_BYTES, OverflowPolicy.BLOCK, DEFAULT_BLOCK_TIMEOUT,
+        return new PipelineConfig(DEFAULT_BUFFER_BYTES, DEFAULT_OVERFLOW, DEFAULT_BLOCK_TIMEOUT,
                 DEFAULT_FLUSH_INTERVAL, DEFAULT_MAX_BATCH_RECORDS, DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_RECORD_BYTES,
                 true, OversizePolicy.SPLIT, LineFormat.RAW, DEFAULT_RETRY_BASE, DEFAULT_RETRY_MAX,
-                DEFAULT_SEND_TIMEOUT, Map.of());
+                DEFAULT_SEND_TIMEOUT, Map.of(), DEFAULT_SPILL_DIR, DEFAULT_SPILL_MAX_BYTES);
     }
 
     /**
@@ -125,7 +169,7 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
     public static PipelineConfig from(Settings settings) {
         Builder b = builder();
         b.bufferBytes(settings.bytes(BUFFER_BYTES, DEFAULT_BUFFER_BYTES, MIN_BUFFER_BYTES, MAX_BUFFER_BYTES));
-        b.overflow(settings.choice(OVERFLOW, OverflowPolicy.BLOCK, OverflowPolicy.class));
+        b.overflow(settings.choice(OVERFLOW, DEFAULT_OVERFLOW, OverflowPolicy.class));
         b.blockTimeout(settings.duration(BLOCK_TIMEOUT, DEFAULT_BLOCK_TIMEOUT, Duration.ZERO, MAX_BLOCK_TIMEOUT));
         b.flushInterval(settings.duration(FLUSH_INTERVAL, DEFAULT_FLUSH_INTERVAL, MIN_FLUSH_INTERVAL,
                 MAX_FLUSH_INTERVAL));
@@ -146,7 +190,24 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
         b.retry(retryBase, retryMax);
         b.sendTimeout(settings.duration(SEND_TIMEOUT, DEFAULT_SEND_TIMEOUT, MIN_SEND_TIMEOUT, MAX_SEND_TIMEOUT));
         b.delivery.putAll(deliveryClasses(settings));
+        b.spillDir(spillDir(settings));
+        b.spillMaxBytes(settings.bytes(SPILL_MAX_BYTES, DEFAULT_SPILL_MAX_BYTES, MIN_SPILL_MAX_BYTES,
+                MAX_SPILL_MAX_BYTES));
         return b.build();
+    }
+
+    private static Path spillDir(Settings settings) {
+        String value = settings.string(SPILL_DIR, DEFAULT_SPILL_DIR.toString()).trim();
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            path = null;
+        }
+        if (path == null || !path.isAbsolute()) {
+            throw ConfigException.invalid(SPILL_DIR, value, "an absolute directory path, e.g. /tmp/firetap-spill");
+        }
+        return path;
     }
 
     /**
@@ -174,37 +235,49 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
         Map<String, DeliveryClass> copy = new TreeMap<>(delivery);
         copy.put(DeliveryClass.variableFor(sinkName), value);
         return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, copy);
+                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, copy, spillDir,
+                spillMaxBytes);
     }
 
     /** This configuration with another buffer bound. */
     public PipelineConfig withBufferBytes(long value) {
         return new PipelineConfig(value, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, delivery);
+                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, delivery, spillDir,
+                spillMaxBytes);
+    }
+
+    /** This configuration with another spill directory and disk cap. */
+    public PipelineConfig withSpill(Path dir, long maxBytes) {
+        return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
+                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, delivery, dir, maxBytes);
     }
 
     /** This configuration with another overflow policy and block bound. */
     public PipelineConfig withOverflow(OverflowPolicy policy, Duration timeout) {
         return new PipelineConfig(bufferBytes, policy, timeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, delivery);
+                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, delivery, spillDir,
+                spillMaxBytes);
     }
 
     /** This configuration with another flush interval. */
     public PipelineConfig withFlushInterval(Duration value) {
         return new PipelineConfig(bufferBytes, overflow, blockTimeout, value, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, delivery);
+                maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout, delivery, spillDir,
+                spillMaxBytes);
     }
 
     /** This configuration with packing on or off. */
     public PipelineConfig withPacking(boolean value) {
         return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, value, oversize, format, retryBase, retryMax, sendTimeout, delivery);
+                maxRecordBytes, value, oversize, format, retryBase, retryMax, sendTimeout, delivery, spillDir,
+                spillMaxBytes);
     }
 
     /** This configuration with another retry backoff. */
     public PipelineConfig withRetry(Duration base, Duration max) {
         return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords, maxBatchBytes,
-                maxRecordBytes, packing, oversize, format, base, max, sendTimeout, delivery);
+                maxRecordBytes, packing, oversize, format, base, max, sendTimeout, delivery, spillDir,
+                spillMaxBytes);
     }
 
     /** A builder starting from firetap's defaults ({@link #defaults()}). */
@@ -237,6 +310,8 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
         private Duration retryMax;
         private Duration sendTimeout;
         private final Map<String, DeliveryClass> delivery = new TreeMap<>();
+        private Path spillDir;
+        private long spillMaxBytes;
 
         private Builder(PipelineConfig from) {
             bufferBytes = from.bufferBytes;
@@ -253,6 +328,8 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
             retryMax = from.retryMax;
             sendTimeout = from.sendTimeout;
             delivery.putAll(from.delivery);
+            spillDir = from.spillDir;
+            spillMaxBytes = from.spillMaxBytes;
         }
 
         /**
@@ -264,7 +341,7 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
             return this;
         }
 
-        /** What a full buffer does. Default {@link OverflowPolicy#BLOCK}. */
+        /** What a full buffer does. Default {@link OverflowPolicy#SPILL} ({@link #DEFAULT_OVERFLOW}). */
         public Builder overflow(OverflowPolicy value) {
             this.overflow = Objects.requireNonNull(value, "overflow");
             return this;
@@ -373,10 +450,33 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
             return this;
         }
 
+        /**
+         * With {@link OverflowPolicy#SPILL}: the directory for lines that do not fit in memory, created
+         * owner-only when first needed. Default {@link #DEFAULT_SPILL_DIR}; must be absolute.
+         */
+        public Builder spillDir(Path value) {
+            Objects.requireNonNull(value, "spillDir");
+            if (!value.isAbsolute()) {
+                throw new IllegalArgumentException("spillDir must be absolute: " + value);
+            }
+            this.spillDir = value;
+            return this;
+        }
+
+        /**
+         * With {@link OverflowPolicy#SPILL}: the most the spill files may take on disk; lines beyond it are
+         * dropped and counted. Default {@link #DEFAULT_SPILL_MAX_BYTES} (64 MiB); from
+         * {@link #MIN_SPILL_MAX_BYTES} to {@link #MAX_SPILL_MAX_BYTES}.
+         */
+        public Builder spillMaxBytes(long value) {
+            this.spillMaxBytes = inRange("spillMaxBytes", value, MIN_SPILL_MAX_BYTES, MAX_SPILL_MAX_BYTES);
+            return this;
+        }
+
         public PipelineConfig build() {
             return new PipelineConfig(bufferBytes, overflow, blockTimeout, flushInterval, maxBatchRecords,
                     maxBatchBytes, maxRecordBytes, packing, oversize, format, retryBase, retryMax, sendTimeout,
-                    delivery);
+                    delivery, spillDir, spillMaxBytes);
         }
 
         private static long inRange(String name, long value, long min, long max) {

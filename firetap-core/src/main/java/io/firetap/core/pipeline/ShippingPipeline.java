@@ -8,6 +8,7 @@ import io.firetap.core.config.Sizes;
 import io.firetap.core.internal.Lane;
 import io.firetap.core.internal.LossReporter;
 import io.firetap.core.internal.RecordBuffer;
+import io.firetap.core.internal.SpillStore;
 import io.firetap.core.sink.Sink;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What it guarantees:
  * <ul>
- *   <li>Memory is bounded by {@link PipelineConfig#bufferBytes()}; a full buffer blocks writers
- *       (bounded) or drops, per {@link OverflowPolicy}, and every dropped line is counted.</li>
+ *   <li>Memory is bounded by {@link PipelineConfig#bufferBytes()}; a full buffer spills to disk (up to
+ *       {@link PipelineConfig#spillMaxBytes()}), blocks writers (bounded) or drops, per {@link OverflowPolicy},
+ *       and every dropped line is counted. Spilled lines go out in order with the others; at shutdown
+ *       what is still on disk is delivered within the deadline or counted, and the files are deleted.</li>
  *   <li>Each sink gets batches within its {@link io.firetap.core.sink.SinkLimits}; a batch leaves
  *       when it is full, when its oldest line has waited {@link PipelineConfig#flushInterval()}, or
  *       on {@link #flush}. One batch per sink is in flight at a time, so lines keep their order.</li>
@@ -63,6 +66,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
     private final LossReporter losses;
     private final String overflowReason;
     private final String closedReason = "offered after shutdown began";
+    private final String spillReasonPrefix;
 
     private final ReentrantLock shutdownLock = new ReentrantLock();
     private FlushResult shutdownResult;
@@ -72,16 +76,32 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         this.sinks = List.copyOf(b.sinks);
         this.delivery = deliveryClasses(config, sinks);
         this.losses = new LossReporter(LOG, LOSS_REPORT_INTERVAL_NANOS);
+        SpillStore spill = config.overflow() == OverflowPolicy.SPILL ? openSpill(config, sinks.size()) : null;
         this.buffer = new RecordBuffer(config.bufferBytes(), config.overflow(), config.blockTimeout().toNanos(),
-                sinks.size(), b.clock);
+                sinks.size(), b.clock, spill);
         this.overflowReason = "buffer full (" + PipelineConfig.BUFFER_BYTES + "=" + Sizes.format(config.bufferBytes())
                 + ", " + PipelineConfig.OVERFLOW + "=" + Settings.spelling(config.overflow()) + ")";
+        this.spillReasonPrefix = "buffer full (" + PipelineConfig.BUFFER_BYTES + "=" + Sizes.format(config.bufferBytes())
+                + ") and the spill to disk refused them (" + PipelineConfig.SPILL_DIR + "=" + config.spillDir() + ", "
+                + PipelineConfig.SPILL_MAX_BYTES + "=" + Sizes.format(config.spillMaxBytes()) + "): ";
         for (int i = 0; i < sinks.size(); i++) {
             lanes.add(new Lane(i, sinks.get(i), buffer, config, b.function, losses));
         }
         if (!b.deferWorkers) {
             startWorkers();
         }
+    }
+
+    private static SpillStore openSpill(PipelineConfig config, int lanes) {
+        SpillStore store = SpillStore.open(config.spillDir(), config.spillMaxBytes(), config.spillSegmentBytes(), lanes);
+        if (store.unusableReason() != null) {
+            LOG.warn("lines that do not fit in memory will be dropped and counted, not spilled: {}",
+                    store.unusableReason());
+        } else if (store.adoptedLines() > 0) {
+            LOG.info("found {} lines in {} that an earlier extension process spilled and did not deliver; "
+                    + "they go out first", store.adoptedLines(), config.spillDir());
+        }
+        return store;
     }
 
     private static DeliveryClass[] deliveryClasses(PipelineConfig config, List<Sink> sinks) {
@@ -144,6 +164,8 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         // The buffer knows whether it refused because it is full or because it is closed.
         if (buffer.isClosed()) {
             losses.add(closedReason, refused);
+        } else if (buffer.spills()) {
+            losses.add(spillReasonPrefix + buffer.lastSpillRefusal(), refused);
         } else {
             losses.add(overflowReason, refused);
         }
@@ -327,6 +349,8 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
             pending[i] = left;
             lanes.get(i).expire(left);
         }
+        // what is still on disk was just counted as expired: nothing will read it again
+        buffer.discardSpill();
         losses.report();
         shutdownSinks(deadline);
         FlushResult result = result(pending, start, all());
@@ -413,7 +437,8 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         for (Lane lane : lanes) {
             perSink.add(lane.counters());
         }
-        return new PipelineCounters(intake[0], intake[1], intake[2], intake[3], buffer.capacityBytes(), perSink);
+        return new PipelineCounters(intake[0], intake[1], intake[2], intake[3], buffer.capacityBytes(), perSink,
+                intake[4], intake[5], intake[6], intake[7]);
     }
 
     /** The sinks, in configuration order. */

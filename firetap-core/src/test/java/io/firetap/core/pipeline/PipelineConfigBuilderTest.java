@@ -28,7 +28,9 @@ class PipelineConfigBuilderTest {
                 "FIRETAP_PACKING", "false",
                 "FIRETAP_RETRY_BASE", "10ms",
                 "FIRETAP_RETRY_MAX", "1s",
-                "FIRETAP_S3_DELIVERY", "best-effort")));
+                "FIRETAP_S3_DELIVERY", "best-effort",
+                "FIRETAP_SPILL_DIR", "/var/tmp/spill",
+                "FIRETAP_SPILL_MAX_BYTES", "16MiB")));
         PipelineConfig inCode = PipelineConfig.builder()
                 .flushInterval(Duration.ofMillis(250))
                 .bufferBytes(2L << 20)
@@ -36,6 +38,8 @@ class PipelineConfigBuilderTest {
                 .packing(false)
                 .retry(Duration.ofMillis(10), Duration.ofSeconds(1))
                 .delivery("s3", DeliveryClass.BEST_EFFORT)
+                .spillDir(java.nio.file.Path.of("/var/tmp/spill"))
+                .spillMaxBytes(16L << 20)
                 .build();
 
         assertThat(inCode).isEqualTo(fromVariables);
@@ -56,6 +60,24 @@ class PipelineConfigBuilderTest {
     }
 
     @Test
+    void spillIsTheDefaultOverflowIntoABoundedDirectoryUnderTmp() {
+        PipelineConfig defaults = PipelineConfig.defaults();
+        assertThat(defaults.overflow()).isEqualTo(OverflowPolicy.SPILL);
+        assertThat(defaults.spillDir()).hasToString("/tmp/firetap-spill");
+        assertThat(defaults.spillMaxBytes()).isEqualTo(64L << 20);
+        assertThat(defaults.spillSegmentBytes()).isEqualTo(4L << 20);
+        assertThat(defaults.withSpill(defaults.spillDir(), 1L << 20).spillSegmentBytes()).isEqualTo(256L << 10);
+        assertThatThrownBy(() -> PipelineConfig.from(Settings.of(Map.of("FIRETAP_SPILL_DIR", "spill"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("FIRETAP_SPILL_DIR='spill' is not valid: expected an absolute directory path, e.g."
+                        + " /tmp/firetap-spill");
+        assertThatThrownBy(() -> PipelineConfig.from(Settings.of(Map.of("FIRETAP_SPILL_MAX_BYTES", "512KiB"))))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("FIRETAP_SPILL_MAX_BYTES='512KiB'");
+        assertThatThrownBy(() -> PipelineConfig.from(Settings.of(Map.of("FIRETAP_OVERFLOW", "disk"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("spill");
+    }
+
+    @Test
     void everySetterRefusesWhatItsVariableWouldRefuse() {
         PipelineConfig.Builder b = PipelineConfig.builder();
         assertThatThrownBy(() -> b.flushInterval(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
@@ -68,5 +90,8 @@ class PipelineConfigBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no shorter than retry base");
         assertThatThrownBy(() -> b.sendTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("sendTimeout");
         assertThatThrownBy(() -> b.overflow(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> b.spillDir(java.nio.file.Path.of("relative"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.spillMaxBytes(1024)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("spillMaxBytes must be from 1048576");
     }
 }
