@@ -72,6 +72,11 @@ final class RecordingSink implements Sink {
         return lines;
     }
 
+    /** How many complete lines have arrived. */
+    int lineCount() {
+        return lines().size();
+    }
+
     /** Waits until {@code n} complete lines have arrived; false if {@code timeout} passed first. */
     synchronized boolean awaitLines(int n, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

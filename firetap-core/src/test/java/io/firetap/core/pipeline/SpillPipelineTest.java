@@ -7,7 +7,6 @@ import io.firetap.core.LogRecord;
 import io.firetap.core.ScriptedSink;
 import io.firetap.core.internal.SpillStore;
 import io.firetap.core.internal.SpillStoreAccess;
-import io.firetap.core.sink.InMemorySink;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.SinkLimits;
 import java.io.IOException;
@@ -62,7 +61,7 @@ class SpillPipelineTest {
     void aBacklogBeyondMemoryGoesToDiskAndEveryLineIsDeliveredInOrderThenTheFilesAreGone() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         ScriptedSink slow = gated("slow", gate);
-        InMemorySink healthy = new InMemorySink("healthy", SinkLimits.generous());
+        RecordingSink healthy = new RecordingSink("healthy", SinkLimits.generous());
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(spilling(64L << 20)).sink(slow).sink(healthy)
                 .build()) {
             List<LogRecord> first = Lines.numbered(30_000, 52);
@@ -144,7 +143,7 @@ class SpillPipelineTest {
     void linesAnEarlierProcessLeftOnDiskAreDeliveredFirstAfterARestart() throws Exception {
         List<LogRecord> left = Lines.numbered(3_000, 40);
         SpillStoreAccess.leaveBehind(tmp.resolve("spill"), left);
-        InMemorySink sink = new InMemorySink("sink", SinkLimits.generous());
+        RecordingSink sink = new RecordingSink("sink", SinkLimits.generous());
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(spilling(64L << 20)).sink(sink).build()) {
             List<LogRecord> fresh = Lines.numbered(100, 20);
             pipeline.offerAll(fresh);
