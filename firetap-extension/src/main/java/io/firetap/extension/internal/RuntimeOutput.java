@@ -15,7 +15,8 @@ import java.util.Objects;
  * runtime wrote before its post is in the pipe ahead of the drain's marker), the unfinished line
  * is ended as a line of R, the lines are handed to the intake, and only then is R's
  * {@link OutputEndMarkers.Marker#OUTPUT_END} marked — so the barrier never lets an invocation
- * go with its lines still in the pipe.
+ * go with its lines still in the pipe. The intake's reader marks it as it meets the drain's marker:
+ * the barrier's thread wakes straight from there, not after the proxy's thread has woken too.
  *
  * <p>{@link StdoutIntake.Receiver} methods run on the intake's reader thread, the hooks on the proxy's.
  */
@@ -57,8 +58,8 @@ public final class RuntimeOutput implements StdoutIntake.Receiver, RuntimeApiPro
 
     @Override
     public void resultSent(String id) {
-        intake.drain();
-        boundaries.mark(OutputEndMarkers.Marker.OUTPUT_END, id);
+        // marked on the reader once the output is in, or here if the drain cannot complete
+        intake.drain(() -> boundaries.mark(OutputEndMarkers.Marker.OUTPUT_END, id));
     }
 
     @Override

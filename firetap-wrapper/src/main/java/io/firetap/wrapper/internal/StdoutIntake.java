@@ -6,7 +6,9 @@ import java.io.InterruptedIOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,7 +30,9 @@ import java.util.function.Consumer;
  * runtime wrote before it posted its response — has been passed to the receiver; the reader then
  * calls {@link Receiver#outputEnd()} and the drain returns. The marker never reaches the receiver.
  * Markers are only looked for while a drain is pending, so the per-byte cost of an ordinary read
- * is none.
+ * is none. What must happen once the output is in ({@link #drain(Runnable)}) is done by the reader
+ * itself the moment it meets the marker: waking the drain's caller first, to have it do that, would
+ * put one more thread hand-off between the function's response and the extension's {@code /next}.
  *
  * <pre>
  *   marker   00 1B 'f' 't' 'd'  16 × [0-9a-f]  00      (22 bytes, one write: atomic in a pipe)
@@ -59,6 +63,8 @@ public final class StdoutIntake implements AutoCloseable {
     private final byte[] buffer = new byte[CHUNK + MARK_LENGTH];
     private final Object marks = new Object();
     private final Set<String> seen = new HashSet<>();
+    /** What each pending drain runs once its marker is met, by marker id; guarded by {@link #marks}. */
+    private final Map<String, Runnable> whenDrained = new HashMap<>();
     /** Markers written and not yet met by the reader: while there are any, reads are scanned for them. */
     private final AtomicInteger outstandingMarks = new AtomicInteger();
     private volatile Thread reader;
@@ -244,6 +250,18 @@ public final class StdoutIntake implements AutoCloseable {
 
     private void markSeen(String id) {
         outstandingMarks.decrementAndGet();
+        Runnable action;
+        synchronized (marks) {
+            action = whenDrained.remove(id);
+        }
+        if (action != null) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                // the reader goes on: a failed action must not stop the function's output
+                warnings.accept("the action after draining the function's stdout failed: " + e);
+            }
+        }
         synchronized (marks) {
             seen.add(id);
             marks.notifyAll();
@@ -258,16 +276,42 @@ public final class StdoutIntake implements AutoCloseable {
      * @return whether the drain completed
      */
     public boolean drain() {
+        return drain(null);
+    }
+
+    /**
+     * {@link #drain()}, and runs {@code action} exactly once when the output before this call is in:
+     * on the reader thread, right after {@link Receiver#outputEnd()} for this drain and before this
+     * call returns — so whoever {@code action} wakes does not wait for this caller to be scheduled
+     * again. When the drain cannot complete (the reader is not running, the marker cannot be written,
+     * {@value #DRAIN_LIMIT_NANOS} ns pass, an interrupt), {@code action} runs on the calling thread
+     * instead, before this call returns, unless the reader has already taken it. An exception
+     * {@code action} throws on the reader is reported as a warning; reading goes on.
+     *
+     * @param action what to do once drained, or {@code null}
+     * @return whether the drain completed
+     */
+    public boolean drain(Runnable action) {
         if (reader == null || closed || ended) {
+            runUnlessTaken(null, action);
             return false;
         }
         String id;
         try {
-            id = writeMark();
+            id = writeMark(action);
         } catch (IOException e) {
             warnings.accept("marking the end of the function's stdout failed: " + e.getMessage());
+            runUnlessTaken(null, action);
             return false;
         }
+        boolean drained = awaitMark(id);
+        if (!drained) {
+            runUnlessTaken(id, action);
+        }
+        return drained;
+    }
+
+    private boolean awaitMark(String id) {
         long deadline = System.nanoTime() + DRAIN_LIMIT_NANOS;
         synchronized (marks) {
             while (!seen.remove(id)) {
@@ -292,13 +336,35 @@ public final class StdoutIntake implements AutoCloseable {
         }
     }
 
-    /** Writes a fresh marker into the pipe; returns its id. */
-    private String writeMark() throws IOException {
+    /** Runs {@code action} here unless the reader has taken it (a {@code null} id: it was never registered). */
+    private void runUnlessTaken(String id, Runnable action) {
+        if (action == null) {
+            return;
+        }
+        if (id != null) {
+            synchronized (marks) {
+                if (whenDrained.remove(id) == null) {
+                    return;
+                }
+            }
+        }
+        action.run();
+    }
+
+    /** Writes a fresh marker into the pipe, with {@code action} to run when it is met (or none); returns its id. */
+    private String writeMark(Runnable action) throws IOException {
         byte[] mark = new byte[MARK_LENGTH];
         System.arraycopy(MARK_PREFIX, 0, mark, 0, MARK_PREFIX.length);
         long random = ThreadLocalRandom.current().nextLong();
         for (int k = 0; k < ID_LENGTH; k++) {
             mark[MARK_PREFIX.length + k] = HEX[(int) (random >>> (60 - 4 * k)) & 0xf];
+        }
+        String id = new String(mark, MARK_PREFIX.length, ID_LENGTH, StandardCharsets.US_ASCII);
+        if (action != null) {
+            // registered before it can be read, so the reader finds it
+            synchronized (marks) {
+                whenDrained.put(id, action);
+            }
         }
         // counted before it can be read, so the reader looks for it
         outstandingMarks.incrementAndGet();
@@ -307,9 +373,14 @@ public final class StdoutIntake implements AutoCloseable {
             pipe.write(mark);
         } catch (IOException e) {
             outstandingMarks.decrementAndGet();
+            if (action != null) {
+                synchronized (marks) {
+                    whenDrained.remove(id);
+                }
+            }
             throw e;
         }
-        return new String(mark, MARK_PREFIX.length, ID_LENGTH, StandardCharsets.US_ASCII);
+        return id;
     }
 
     /**
@@ -326,7 +397,7 @@ public final class StdoutIntake implements AutoCloseable {
         if (r != null && r != Thread.currentThread() && !ended) {
             try {
                 // a blocked read does not end when its descriptor is closed: a marker wakes it
-                writeMark();
+                writeMark(null);
                 r.join(1_000);
             } catch (IOException e) {
                 // the reader ends with the process

@@ -138,4 +138,50 @@ class StdoutIntakeTest {
         intake = StdoutIntake.open(dir.resolve("intake"), warnings::add);
         assertThat(intake.drain()).isFalse();
     }
+
+    @Test
+    void aDrainsActionRunsOnceOnTheReaderAfterEveryByteWrittenBeforeIt() throws Exception {
+        try (OutputStream runtime = openIntake()) {
+            byte[] written = "first\nsecond\nunfinished".getBytes(StandardCharsets.US_ASCII);
+            runtime.write(written);
+            List<byte[]> seenByAction = new CopyOnWriteArrayList<>();
+            List<String> threads = new CopyOnWriteArrayList<>();
+            assertThat(intake.drain(() -> {
+                seenByAction.add(collected.all());
+                threads.add(Thread.currentThread().getName());
+            })).isTrue();
+            assertThat(seenByAction).hasSize(1);
+            assertThat(seenByAction.get(0)).isEqualTo(written);
+            assertThat(collected.ends).containsExactly(written.length);
+            assertThat(threads).containsExactly("firetap-stdout");
+        }
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aFailingActionIsReportedAndTheReaderGoesOn() throws Exception {
+        try (OutputStream runtime = openIntake()) {
+            runtime.write("before\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(intake.drain(() -> {
+                throw new IllegalStateException("boom");
+            })).isTrue();
+            runtime.write("after\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(intake.drain()).isTrue();
+            assertThat(new String(collected.all(), StandardCharsets.US_ASCII)).isEqualTo("before\nafter\n");
+        }
+        assertThat(warnings).singleElement().asString().contains("boom");
+    }
+
+    @Test
+    void aDrainThatCannotCompleteRunsItsActionOnTheCaller() throws Exception {
+        intake = StdoutIntake.open(dir.resolve("intake"), warnings::add);
+        List<String> threads = new CopyOnWriteArrayList<>();
+        assertThat(intake.drain(() -> threads.add(Thread.currentThread().getName()))).isFalse();
+        assertThat(threads).containsExactly(Thread.currentThread().getName());
+
+        intake.start(collected);
+        intake.close();
+        assertThat(intake.drain(() -> threads.add("after close"))).isFalse();
+        assertThat(threads).containsExactly(Thread.currentThread().getName(), "after close");
+    }
 }

@@ -590,11 +590,25 @@ public final class EndToEndBench {
                 }
                 lambda.shutdown();
             }
+            // the tail one by one: which invocations held longest (holds[i] is invocation i + 2's)
+            Integer[] byHold = new Integer[holds.length];
+            for (int i = 0; i < holds.length; i++) {
+                byHold[i] = i;
+            }
+            Arrays.sort(byHold, (a, b) -> Long.compare(holds[b], holds[a]));
+            List<String> worstHolds = new ArrayList<>();
+            for (int i = 0; i < Math.min(3, byHold.length); i++) {
+                worstHolds.add(String.format(Locale.ROOT, "#%d %.2f", byHold[i] + 2, holds[byHold[i]] / 1e6));
+            }
             Arrays.sort(holds);
             int deliveredBeforeFreeze = 0;
+            List<Integer> missedFreeze = new ArrayList<>();
             for (int k = 1; k <= invocations; k++) {
+                // one sink delivers in order: k invocations' worth of lines in means all of 1..k's are
                 if (whileFrozen[k] >= (long) k * lines) {
                     deliveredBeforeFreeze++;
+                } else {
+                    missedFreeze.add(k);
                 }
             }
             long largestDelay = 0;
@@ -614,6 +628,12 @@ public final class EndToEndBench {
             // the first invocation's calls (the cold start) aside
             row.put("callsPerInvocation", (double) (stream.calls() - callsAfterFirst) / (invocations - 1));
             row.put("deliveredBeforeFreeze", deliveredBeforeFreeze);
+            // by number while few (sparse traffic, the first invocation); steady adaptive misses by design
+            row.put("missedTheirFreeze", missedFreeze.size() <= 5 ? missedFreeze.toString()
+                    : missedFreeze.size() + " invocations, from #" + missedFreeze.get(0));
+            // the first invocation's own rule: its lines in by the freeze after the second
+            row.put("firstInBySecondFreeze", invocations < 2 || whileFrozen[2] >= lines);
+            row.put("worstHoldsMs", worstHolds);
             row.put("largestWriteToArrivalMs", largestDelay);
             row.put("linesDelivered", stream.lineCount());
             row.put("linesWritten", (long) invocations * lines);

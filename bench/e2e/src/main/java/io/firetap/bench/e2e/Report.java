@@ -131,6 +131,13 @@ final class Report {
                     row.get("callsPerInvocation"), row.get("deliveredBeforeFreeze"), row.get("invocations"),
                     row.get("largestWriteToArrivalMs"), row.get("linesDelivered"), row.get("linesWritten")));
         }
+        md.append("\nThe tail one by one, and which invocations' lines were not all in the sink while frozen after them:\n\n");
+        for (Map.Entry<String, Object> e : delivery.entrySet()) {
+            Map<String, Object> row = (Map<String, Object>) e.getValue();
+            md.append(f("- %s: longest holds (invocation, ms) %s; missed their freeze: %s; the first invocation's lines"
+                    + " in by the freeze after the second: %s\n", e.getKey(), row.get("worstHoldsMs"),
+                    row.get("missedTheirFreeze"), Boolean.TRUE.equals(row.get("firstInBySecondFreeze")) ? "yes" : "no"));
+        }
         md.append("\nThe endpoint answers every call after 20 ms (half before it takes effect, half before the answer)."
                 + " Holds and calls leave the first invocation (the cold start) aside; its hold is the \"first hold\""
                 + " column. \"Delivered before the freeze\" counts every invocation, the first included."
