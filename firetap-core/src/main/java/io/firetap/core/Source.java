@@ -1,6 +1,6 @@
 package io.firetap.core;
 
-/** Where a log line entered firetap. Carried on every {@link LogRecord} and available to sinks and formats. */
+/** Where a log line entered firetap. Carried on every {@link LogLine} and available to sinks and formats. */
 public enum Source {
     /** The function's stdout, which the firetap wrapper sends into the extension's intake. */
     WRAPPER("wrapper"),

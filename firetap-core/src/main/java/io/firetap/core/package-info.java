@@ -1,5 +1,5 @@
 /**
- * What firetap carries: a {@link io.firetap.core.LogRecord} is one log line as received (bytes,
+ * What firetap carries: a {@link io.firetap.core.LogLine} is one log line as received (bytes,
  * never decoded), with its {@link io.firetap.core.Source} and the invocation it belongs to;
  * {@link io.firetap.core.FunctionMetadata} names the function the lines come from.
  *

@@ -13,17 +13,17 @@ public final class Lines {
     private Lines() {
     }
 
-    public static LogRecord record(String text) {
-        return LogRecord.of(text.getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Source.SOCKET, null);
+    public static LogLine record(String text) {
+        return LogLine.of(text.getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Source.SOCKET, null);
     }
 
-    public static LogRecord record(byte[] bytes) {
-        return LogRecord.of(bytes, 1_700_000_000_000L, Source.SOCKET, null);
+    public static LogLine record(byte[] bytes) {
+        return LogLine.of(bytes, 1_700_000_000_000L, Source.SOCKET, null);
     }
 
     /** {@code n} numbered lines of exactly {@code length} bytes each. */
-    public static List<LogRecord> numbered(int n, int length) {
-        List<LogRecord> out = new ArrayList<>(n);
+    public static List<LogLine> numbered(int n, int length) {
+        List<LogLine> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             String prefix = "line-" + i + "-";
             StringBuilder sb = new StringBuilder(prefix);
@@ -48,9 +48,9 @@ public final class Lines {
     }
 
     /** What a consumer reads when every line is delivered whole: each line followed by {@code '\n'}. */
-    public static byte[] joined(List<LogRecord> records) {
+    public static byte[] joined(List<LogLine> records) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (LogRecord r : records) {
+        for (LogLine r : records) {
             out.writeBytes(r.toByteArray());
             out.write('\n');
         }

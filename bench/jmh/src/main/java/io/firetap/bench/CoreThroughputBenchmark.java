@@ -1,6 +1,6 @@
 package io.firetap.bench;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.pipeline.PipelineConfig;
 import io.firetap.core.pipeline.ShippingPipeline;
@@ -54,7 +54,7 @@ public class CoreThroughputBenchmark {
     public boolean packing;
 
     private ShippingPipeline pipeline;
-    private List<LogRecord> group;
+    private List<LogLine> group;
     private CountingSink sink;
 
     @Setup(Level.Trial)
@@ -63,7 +63,7 @@ public class CoreThroughputBenchmark {
         for (int i = 0; i < GROUP; i++) {
             byte[] line = new byte[lineBytes];
             java.util.Arrays.fill(line, (byte) ('a' + i % 26));
-            group.add(LogRecord.of(line, System.currentTimeMillis(), Source.WRAPPER, "req"));
+            group.add(LogLine.of(line, System.currentTimeMillis(), Source.WRAPPER, "req"));
         }
         sink = new CountingSink();
         PipelineConfig config = PipelineConfig.defaults().withPacking(packing);

@@ -1,7 +1,7 @@
 package io.firetap.core.internal;
 
 import io.firetap.core.FunctionMetadata;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -15,7 +15,7 @@ final class JsonLineEncoder implements LineEncoder {
     private final byte[] functionFields;
 
     // The packer measures a unit and then writes it: keep the last rendering for that second call.
-    private LogRecord cachedRecord;
+    private LogLine cachedRecord;
     private int cachedFrom = -1;
     private int cachedCount = -1;
     private byte[] cached;
@@ -30,19 +30,19 @@ final class JsonLineEncoder implements LineEncoder {
     }
 
     @Override
-    public int size(LogRecord r, int from, int count) {
+    public int size(LogLine r, int from, int count) {
         return render(r, from, count).length;
     }
 
     @Override
-    public int write(LogRecord r, int from, int count, byte[] dst, int pos) {
+    public int write(LogLine r, int from, int count, byte[] dst, int pos) {
         byte[] b = render(r, from, count);
         System.arraycopy(b, 0, dst, pos, b.length);
         return b.length;
     }
 
     @Override
-    public int fit(LogRecord r, int from, int budget) {
+    public int fit(LogLine r, int from, int budget) {
         int remaining = r.length() - from;
         if (size(r, from, 0) > budget) {
             return 0;
@@ -64,20 +64,20 @@ final class JsonLineEncoder implements LineEncoder {
     }
 
     @Override
-    public LogRecord truncate(LogRecord r, int budget) {
+    public LogLine truncate(LogLine r, int budget) {
         byte[] longestMarker = LineEncoder.truncationMarker(r.length());
         int keep = fit(r, 0, Math.max(0, budget - longestMarker.length));
         byte[] marker = LineEncoder.truncationMarker((long) r.length() - keep);
         byte[] out = new byte[keep + marker.length];
         r.copyTo(0, out, 0, keep);
         System.arraycopy(marker, 0, out, keep, marker.length);
-        LogRecord cut = LogRecord.of(out, r.timestampMillis(), r.source(), r.requestId());
+        LogLine cut = LogLine.of(out, r.timestampMillis(), r.source(), r.requestId());
         // A budget too small for the marker gets as much of the marked line as fits.
         int fits = fit(cut, 0, budget);
         return fits == out.length ? cut : cut.subRecord(0, fits);
     }
 
-    private byte[] render(LogRecord r, int from, int count) {
+    private byte[] render(LogLine r, int from, int count) {
         if (r == cachedRecord && from == cachedFrom && count == cachedCount) {
             return cached;
         }

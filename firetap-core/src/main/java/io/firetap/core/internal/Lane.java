@@ -31,7 +31,7 @@ public final class Lane implements Runnable {
 
     private final int index;
     private final Sink sink;
-    private final RecordBuffer buffer;
+    private final LineBuffer buffer;
     private final RecordPacker packer;
     private final Backoff backoff;
     private final long intervalNanos;
@@ -51,7 +51,7 @@ public final class Lane implements Runnable {
     private volatile long rejectedLines;
     private volatile long expiredLines;
 
-    public Lane(int index, Sink sink, RecordBuffer buffer, PipelineConfig config, FunctionMetadata function,
+    public Lane(int index, Sink sink, LineBuffer buffer, PipelineConfig config, FunctionMetadata function,
             LossReporter losses) {
         this.index = index;
         this.sink = sink;

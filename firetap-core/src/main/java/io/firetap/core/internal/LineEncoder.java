@@ -1,6 +1,6 @@
 package io.firetap.core.internal;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 
 /**
  * How a line (or a piece of one) becomes bytes of a delivered record. Every encoded unit ends in
@@ -9,23 +9,23 @@ import io.firetap.core.LogRecord;
 interface LineEncoder {
 
     /** Encoded size, newline included, of {@code count} raw bytes of {@code r} from {@code from}. */
-    int size(LogRecord r, int from, int count);
+    int size(LogLine r, int from, int count);
 
     /** Writes what {@link #size} measured into {@code dst} at {@code pos}; returns the bytes written. */
-    int write(LogRecord r, int from, int count, byte[] dst, int pos);
+    int write(LogLine r, int from, int count, byte[] dst, int pos);
 
     /**
      * The most raw bytes of {@code r} from {@code from} whose encoding fits in {@code budget}, cut
      * before a UTF-8 continuation byte where possible; at least 1 when {@code budget} allows a
      * one-byte piece at all, 0 otherwise.
      */
-    int fit(LogRecord r, int from, int budget);
+    int fit(LogLine r, int from, int budget);
 
     /** A copy of {@code r} cut short, with a visible marker, so that its encoding fits in {@code budget}. */
-    LogRecord truncate(LogRecord r, int budget);
+    LogLine truncate(LogLine r, int budget);
 
     /** Moves a cut at {@code from + count} back before a UTF-8 continuation byte, unless that empties the piece. */
-    static int utf8Boundary(LogRecord r, int from, int count) {
+    static int utf8Boundary(LogLine r, int from, int count) {
         int end = from + count;
         if (end >= r.length()) {
             return count;

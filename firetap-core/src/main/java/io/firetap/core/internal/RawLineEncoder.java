@@ -1,6 +1,6 @@
 package io.firetap.core.internal;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 
 /** The line's bytes exactly as written, then {@code '\n'}. */
 final class RawLineEncoder implements LineEncoder {
@@ -10,19 +10,19 @@ final class RawLineEncoder implements LineEncoder {
     }
 
     @Override
-    public int size(LogRecord r, int from, int count) {
+    public int size(LogLine r, int from, int count) {
         return count + 1;
     }
 
     @Override
-    public int write(LogRecord r, int from, int count, byte[] dst, int pos) {
+    public int write(LogLine r, int from, int count, byte[] dst, int pos) {
         r.copyTo(from, dst, pos, count);
         dst[pos + count] = '\n';
         return count + 1;
     }
 
     @Override
-    public int fit(LogRecord r, int from, int budget) {
+    public int fit(LogLine r, int from, int budget) {
         int count = Math.min(r.length() - from, budget - 1);
         if (count <= 0) {
             return 0;
@@ -31,7 +31,7 @@ final class RawLineEncoder implements LineEncoder {
     }
 
     @Override
-    public LogRecord truncate(LogRecord r, int budget) {
+    public LogLine truncate(LogLine r, int budget) {
         int room = budget - 1;
         // The marker's length depends on how many bytes go; it is longest when all of them do.
         int longestMarker = LineEncoder.truncationMarker(r.length()).length;
@@ -43,6 +43,6 @@ final class RawLineEncoder implements LineEncoder {
         byte[] out = new byte[Math.min(room, keep + marker.length)];
         r.copyTo(0, out, 0, keep);
         System.arraycopy(marker, 0, out, keep, out.length - keep);
-        return LogRecord.of(out, r.timestampMillis(), r.source(), r.requestId());
+        return LogLine.of(out, r.timestampMillis(), r.source(), r.requestId());
     }
 }

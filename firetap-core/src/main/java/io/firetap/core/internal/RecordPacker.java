@@ -1,7 +1,7 @@
 package io.firetap.core.internal;
 
 import io.firetap.core.FunctionMetadata;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.pipeline.LineFormat;
 import io.firetap.core.pipeline.OversizePolicy;
 import io.firetap.core.sink.SinkLimits;
@@ -28,7 +28,7 @@ public final class RecordPacker {
     @FunctionalInterface
     public interface Refill {
         /** Moves up to {@code max} lines into {@code dst} from {@code offset}; returns how many. */
-        int fill(LogRecord[] dst, int offset, int max);
+        int fill(LogLine[] dst, int offset, int max);
     }
 
     /** An oversized line starts its pieces in a new batch rather than in less room than this. */
@@ -40,7 +40,7 @@ public final class RecordPacker {
     private final SinkLimits limits;
     private final Refill refill;
 
-    private LogRecord[] carry;
+    private LogLine[] carry;
     /** Where a packed record is assembled; grows up to the record limit and is reused. */
     private byte[] scratch = new byte[64 * 1024];
     private int start;
@@ -63,11 +63,11 @@ public final class RecordPacker {
         this.packing = packing;
         this.oversize = oversize;
         this.encoder = format == LineFormat.JSON ? new JsonLineEncoder(function) : RawLineEncoder.INSTANCE;
-        this.carry = new LogRecord[carryCapacity];
+        this.carry = new LogLine[carryCapacity];
     }
 
     /** The array to fill with newly taken lines, from {@link #freeOffset()}, at most {@link #freeSlots()} of them. */
-    public LogRecord[] carryArray() {
+    public LogLine[] carryArray() {
         compact();
         return carry;
     }
@@ -164,8 +164,8 @@ public final class RecordPacker {
     }
 
     /** The head line, truncated or counted as split the first time it is seen oversized. */
-    private LogRecord head(int maxRecord) {
-        LogRecord r = carry[start];
+    private LogLine head(int maxRecord) {
+        LogLine r = carry[start];
         if (!headChecked) {
             headChecked = true;
             if (encoder.size(r, 0, r.length()) > maxRecord) {
@@ -183,7 +183,7 @@ public final class RecordPacker {
 
     /** One record of as many whole lines as fit; an oversized line yields one piece. Null: end the batch. */
     private SinkRecord packRecord(int budget, int maxRecord) {
-        LogRecord first = head(maxRecord);
+        LogLine first = head(maxRecord);
         int firstRemaining = first.length() - partial;
         int firstSize = encoder.size(first, partial, firstRemaining);
         if (firstSize > budget) {
@@ -202,7 +202,7 @@ public final class RecordPacker {
         consumeWhole(1);
         int lines = 1;
         while (start < end || refill()) {
-            LogRecord r = carry[start];
+            LogLine r = carry[start];
             int size = encoder.size(r, 0, r.length());
             if (pos + size > budget) {
                 break;
@@ -223,7 +223,7 @@ public final class RecordPacker {
 
     /** One record of one line (or one piece of an oversized line). Null: end the batch. */
     private SinkRecord singleRecord(int budget, int maxRecord) {
-        LogRecord r = head(maxRecord);
+        LogLine r = head(maxRecord);
         int remaining = r.length() - partial;
         int size = encoder.size(r, partial, remaining);
         if (size <= budget) {
@@ -240,7 +240,7 @@ public final class RecordPacker {
     }
 
     /** The next piece of the oversized head line, at most {@code budget} bytes encoded. */
-    private SinkRecord piece(LogRecord r, int budget) {
+    private SinkRecord piece(LogLine r, int budget) {
         int count = encoder.fit(r, partial, budget);
         if (count <= 0) {
             return null;

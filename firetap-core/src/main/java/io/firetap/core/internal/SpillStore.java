@@ -1,6 +1,6 @@
 package io.firetap.core.internal;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -263,7 +263,7 @@ public final class SpillStore {
      * @return {@code false} when the line does not fit under the cap or the store cannot be used; {@link
      *         #lastRefusal()} says why
      */
-    public boolean stage(LogRecord r) {
+    public boolean stage(LogLine r) {
         if (closed) {
             lastRefusal = "spill store closed";
             return false;
@@ -404,7 +404,7 @@ public final class SpillStore {
      * lost by the caller; the rest of its segment is skipped, since its position is no longer known).
      * The caller reads only lines that were committed, in order.
      */
-    public LogRecord read(int lane) {
+    public LogLine read(int lane) {
         Cursor c = cursors[lane];
         long ordinal = c.next++;
         if (closed) {
@@ -598,7 +598,7 @@ public final class SpillStore {
             chunk.flip();
         }
 
-        LogRecord readRecord() throws IOException {
+        LogLine readRecord() throws IOException {
             if (channel == null) {
                 channel = FileChannel.open(segment.file, StandardOpenOption.READ);
             }
@@ -623,7 +623,7 @@ public final class SpillStore {
                 chunk = ByteBuffer.allocate(READ_CHUNK);
                 chunk.flip();
             }
-            return LogRecord.of(line, timestamp, SOURCES[source], id);
+            return LogLine.of(line, timestamp, SOURCES[source], id);
         }
 
         /** Makes at least {@code n} bytes readable in {@link #chunk}. */

@@ -1,6 +1,6 @@
 package io.firetap.core.pipeline;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import java.util.List;
 
 /**
@@ -14,7 +14,7 @@ import java.util.List;
 public interface Intake {
 
     /** Offers one line; {@code true} when it was accepted for delivery. */
-    boolean offer(LogRecord record);
+    boolean offer(LogLine record);
 
     /**
      * Offers lines in order, at the cost of one hand-over. Prefer this on hot paths: a socket
@@ -22,5 +22,5 @@ public interface Intake {
      *
      * @return how many were accepted (the first {@code n} in order when the buffer overflows)
      */
-    int offerAll(List<LogRecord> records);
+    int offerAll(List<LogLine> records);
 }

@@ -1,13 +1,13 @@
 package io.firetap.core.pipeline;
 
 import io.firetap.core.FunctionMetadata;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
 import io.firetap.core.config.Sizes;
 import io.firetap.core.internal.Lane;
 import io.firetap.core.internal.LossReporter;
-import io.firetap.core.internal.RecordBuffer;
+import io.firetap.core.internal.LineBuffer;
 import io.firetap.core.internal.SpillStore;
 import io.firetap.core.sink.Sink;
 import java.time.Duration;
@@ -60,7 +60,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
     private final PipelineConfig config;
     private final List<Sink> sinks;
     private final DeliveryClass[] delivery;
-    private final RecordBuffer buffer;
+    private final LineBuffer buffer;
     private final List<Lane> lanes = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean workersStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final LossReporter losses;
@@ -77,7 +77,7 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
         this.delivery = deliveryClasses(config, sinks);
         this.losses = new LossReporter(LOG, LOSS_REPORT_INTERVAL_NANOS);
         SpillStore spill = config.overflow() == OverflowPolicy.SPILL ? openSpill(config, sinks.size()) : null;
-        this.buffer = new RecordBuffer(config.bufferBytes(), config.overflow(), config.blockTimeout().toNanos(),
+        this.buffer = new LineBuffer(config.bufferBytes(), config.overflow(), config.blockTimeout().toNanos(),
                 sinks.size(), b.clock, spill);
         this.overflowReason = "buffer full (" + PipelineConfig.BUFFER_BYTES + "=" + Sizes.format(config.bufferBytes())
                 + ", " + PipelineConfig.OVERFLOW + "=" + Settings.spelling(config.overflow()) + ")";
@@ -147,12 +147,12 @@ public final class ShippingPipeline implements Intake, AutoCloseable {
     }
 
     @Override
-    public boolean offer(LogRecord record) {
+    public boolean offer(LogLine record) {
         return offerAll(List.of(Objects.requireNonNull(record, "record"))) == 1;
     }
 
     @Override
-    public int offerAll(List<LogRecord> records) {
+    public int offerAll(List<LogLine> records) {
         int accepted = buffer.offerAll(records);
         if (accepted < records.size()) {
             reportRefused(records.size() - accepted);

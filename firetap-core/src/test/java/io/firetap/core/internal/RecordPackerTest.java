@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.firetap.core.FunctionMetadata;
 import io.firetap.core.Lines;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.pipeline.LineFormat;
 import io.firetap.core.pipeline.OversizePolicy;
@@ -27,7 +27,7 @@ class RecordPackerTest {
             new FunctionMetadata("orders", "$LATEST", 128, "eu-west-1", "x86_64", "", "");
 
     /** Packs {@code lines} completely, batch by batch, as a lane would. */
-    private static List<List<SinkRecord>> packAll(List<LogRecord> lines, SinkLimits limits, boolean packing,
+    private static List<List<SinkRecord>> packAll(List<LogLine> lines, SinkLimits limits, boolean packing,
             OversizePolicy oversize, LineFormat format) {
         int[] next = {0};
         RecordPacker packer = new RecordPacker(limits, packing, oversize, format, FUNCTION, 64, (dst, off, max) -> {
@@ -71,7 +71,7 @@ class RecordPackerTest {
     }
 
     /** Splits on '\n' and rejoins consecutive pieces into the original lines, checking every byte. */
-    private static void assertSplitPreserves(byte[] delivered, List<LogRecord> lines, int maxRecord) {
+    private static void assertSplitPreserves(byte[] delivered, List<LogLine> lines, int maxRecord) {
         List<byte[]> pieces = new ArrayList<>();
         int from = 0;
         for (int i = 0; i < delivered.length; i++) {
@@ -82,7 +82,7 @@ class RecordPackerTest {
         }
         assertThat(from).isEqualTo(delivered.length);
         int p = 0;
-        for (LogRecord line : lines) {
+        for (LogLine line : lines) {
             ByteArrayOutputStream whole = new ByteArrayOutputStream();
             do {
                 assertThat(p).as("pieces left for line").isLessThan(pieces.size());
@@ -104,7 +104,7 @@ class RecordPackerTest {
             int overhead = random.nextInt(40);
             long maxCall = maxRecord + overhead + random.nextInt(4 * (maxRecord + overhead) + 1);
             SinkLimits limits = new SinkLimits(1 + random.nextInt(12), maxCall, maxRecord, overhead);
-            List<LogRecord> lines = new ArrayList<>();
+            List<LogLine> lines = new ArrayList<>();
             int count = random.nextInt(300);
             for (int i = 0; i < count; i++) {
                 int kind = random.nextInt(10);
@@ -123,7 +123,7 @@ class RecordPackerTest {
     @Test
     void packsManySmallLinesIntoFewRecordsAndFillsTheCall() {
         SinkLimits firehose = new SinkLimits(500, 4L << 20, 1000 * 1024, 0);
-        List<LogRecord> lines = Lines.numbered(100_000, 100);
+        List<LogLine> lines = Lines.numbered(100_000, 100);
         List<List<SinkRecord>> batches = packAll(lines, firehose, true, OversizePolicy.SPLIT, LineFormat.RAW);
         assertWithinLimits(batches, firehose);
         assertThat(concat(batches)).isEqualTo(Lines.joined(lines));
@@ -136,7 +136,7 @@ class RecordPackerTest {
     @Test
     void withoutPackingEachLineIsARecord() {
         SinkLimits limits = new SinkLimits(500, 4L << 20, 1000 * 1024, 0);
-        List<LogRecord> lines = Lines.numbered(1200, 50);
+        List<LogLine> lines = Lines.numbered(1200, 50);
         List<List<SinkRecord>> batches = packAll(lines, limits, false, OversizePolicy.SPLIT, LineFormat.RAW);
         assertThat(batches).extracting(List::size).containsExactly(500, 500, 200);
         assertThat(concat(batches)).isEqualTo(Lines.joined(lines));
@@ -163,7 +163,7 @@ class RecordPackerTest {
         SinkLimits limits = new SinkLimits(500, 1 << 20, 100, 0);
         byte[] big = new byte[5000];
         Arrays.fill(big, (byte) 'a');
-        List<LogRecord> lines = List.of(Lines.record("before"), Lines.record(big), Lines.record("after"));
+        List<LogLine> lines = List.of(Lines.record("before"), Lines.record(big), Lines.record("after"));
         List<List<SinkRecord>> batches = packAll(lines, limits, true, OversizePolicy.TRUNCATE, LineFormat.RAW);
         assertWithinLimits(batches, limits);
         String all = new String(concat(batches), StandardCharsets.UTF_8);
@@ -178,9 +178,9 @@ class RecordPackerTest {
     @Test
     void jsonEnvelopeIsValidJsonPerLineAndKeepsTheText() {
         SinkLimits limits = new SinkLimits(500, 1 << 20, 1000 * 1024, 0);
-        LogRecord quoted = LogRecord.of("say \"hi\"\t\\ \u0001 ✓".getBytes(StandardCharsets.UTF_8), 0, Source.WRAPPER,
+        LogLine quoted = LogLine.of("say \"hi\"\t\\ \u0001 ✓".getBytes(StandardCharsets.UTF_8), 0, Source.WRAPPER,
                 "req-1");
-        LogRecord invalid = LogRecord.of(new byte[] {'o', 'k', (byte) 0xC3, 0, (byte) 0xFF}, 0, Source.TELEMETRY_FUNCTION,
+        LogLine invalid = LogLine.of(new byte[] {'o', 'k', (byte) 0xC3, 0, (byte) 0xFF}, 0, Source.TELEMETRY_FUNCTION,
                 null);
         List<List<SinkRecord>> batches = packAll(List.of(quoted, invalid), limits, true, OversizePolicy.SPLIT,
                 LineFormat.JSON);
@@ -215,7 +215,7 @@ class RecordPackerTest {
     void aRecordLimitBelowTheEnvelopeDropsTheLineCountedInsteadOfLooping() {
         SinkLimits limits = new SinkLimits(500, 1 << 20, 40, 0);
         int[] next = {0};
-        List<LogRecord> lines = List.of(Lines.record("x"));
+        List<LogLine> lines = List.of(Lines.record("x"));
         RecordPacker packer = new RecordPacker(limits, true, OversizePolicy.SPLIT, LineFormat.JSON, FUNCTION, 8,
                 (dst, off, max) -> next[0] < 1 ? fill(dst, off, lines.get(next[0]++)) : 0);
         packer.startAt(0);
@@ -224,7 +224,7 @@ class RecordPackerTest {
         assertThat(packer.settledBoundary()).isEqualTo(1);
     }
 
-    private static int fill(LogRecord[] dst, int off, LogRecord r) {
+    private static int fill(LogLine[] dst, int off, LogLine r) {
         dst[off] = r;
         return 1;
     }

@@ -1,6 +1,6 @@
 package io.firetap.core.internal;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,9 +10,9 @@ public final class SpillStoreAccess {
     }
 
     /** Spills {@code lines} into {@code dir} and lets go of the directory without delivering or deleting them. */
-    public static void leaveBehind(Path dir, List<LogRecord> lines) {
+    public static void leaveBehind(Path dir, List<LogLine> lines) {
         SpillStore store = SpillStore.open(dir, 64L << 20, 256L << 10, 1);
-        for (LogRecord line : lines) {
+        for (LogLine line : lines) {
             if (!store.stage(line)) {
                 throw new IllegalStateException(store.lastRefusal());
             }

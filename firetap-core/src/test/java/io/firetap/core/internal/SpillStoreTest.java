@@ -2,7 +2,7 @@ package io.firetap.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +24,8 @@ class SpillStoreTest {
     @TempDir
     Path tmp;
 
-    private static LogRecord line(int i) {
-        return LogRecord.of(("line " + i + " " + "x".repeat(i % 200)).getBytes(StandardCharsets.UTF_8), 1_000L + i,
+    private static LogLine line(int i) {
+        return LogLine.of(("line " + i + " " + "x".repeat(i % 200)).getBytes(StandardCharsets.UTF_8), 1_000L + i,
                 Source.values()[i % Source.values().length], i % 3 == 0 ? null : "req-" + i);
     }
 
@@ -42,7 +42,7 @@ class SpillStoreTest {
         return done + store.commit();
     }
 
-    private static void assertSame(LogRecord got, LogRecord want) {
+    private static void assertSame(LogLine got, LogLine want) {
         assertThat(got.toByteArray()).isEqualTo(want.toByteArray());
         assertThat(got.timestampMillis()).isEqualTo(want.timestampMillis());
         assertThat(got.source()).isEqualTo(want.source());

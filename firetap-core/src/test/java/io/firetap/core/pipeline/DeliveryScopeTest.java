@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.firetap.core.Lines;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.ScriptedSink;
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
@@ -42,7 +42,7 @@ class DeliveryScopeTest {
                 .config(config().withDelivery("archive", DeliveryClass.BEST_EFFORT))
                 .sink(primary).sink(archive).build();
         try {
-            List<LogRecord> lines = Lines.numbered(30, 20);
+            List<LogLine> lines = Lines.numbered(30, 20);
             pipeline.offerAll(lines);
 
             FlushResult result = pipeline.flush(LONG, DeliveryClass.GUARANTEED);
@@ -66,7 +66,7 @@ class DeliveryScopeTest {
         ShippingPipeline pipeline = ShippingPipeline.builder()
                 .config(config().withDelivery("archive", DeliveryClass.BEST_EFFORT))
                 .sink(primary).sink(archive).build();
-        List<LogRecord> lines = Lines.numbered(50, 20);
+        List<LogLine> lines = Lines.numbered(50, 20);
         pipeline.offerAll(lines);
         assertThat(pipeline.flush(LONG, DeliveryClass.GUARANTEED).complete()).isTrue();
         assertThat(archive.batches()).isEmpty();
@@ -132,7 +132,7 @@ class DeliveryScopeTest {
                 .script((call, batch) -> call == 1 ? firstAnswer : CompletableFuture.completedFuture(SendResult.success()));
         ShippingPipeline pipeline = ShippingPipeline.builder().config(config()).sink(sink).build();
         try {
-            List<LogRecord> old = Lines.numbered(4, 10);
+            List<LogLine> old = Lines.numbered(4, 10);
             pipeline.offerAll(old);
             pipeline.requestFlush();
             assertThat(sink.awaitCalls(1, LONG)).isTrue();

@@ -3,7 +3,7 @@ package io.firetap.core.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firetap.core.Lines;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.ScriptedSink;
 import io.firetap.core.sink.EntryFailure;
 import io.firetap.core.sink.SendResult;
@@ -61,7 +61,7 @@ class ShippingPipelineTest {
                 return memory.shutdown();
             }
         };
-        List<LogRecord> lines = Lines.numbered(100, 20);
+        List<LogLine> lines = Lines.numbered(100, 20);
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(fast()).sink(sink).deferWorkers().build()) {
             assertThat(pipeline.offerAll(lines)).isEqualTo(lines.size());
             assertThat(pipeline.awaitSinksStarted(Duration.ofMillis(50))).isFalse();
@@ -79,7 +79,7 @@ class ShippingPipelineTest {
     @Test
     void aFlushStartsDeferredWorkers() {
         RecordingSink sink = new RecordingSink("memory", SMALL);
-        List<LogRecord> lines = Lines.numbered(10, 20);
+        List<LogLine> lines = Lines.numbered(10, 20);
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(fast()).sink(sink).deferWorkers().build()) {
             pipeline.offerAll(lines);
             assertThat(pipeline.flush(LONG).complete()).isTrue();
@@ -90,7 +90,7 @@ class ShippingPipelineTest {
     @Test
     void deliversEveryLineOnceInOrder() {
         RecordingSink sink = new RecordingSink("memory", SMALL);
-        List<LogRecord> lines = Lines.numbered(5_000, 37);
+        List<LogLine> lines = Lines.numbered(5_000, 37);
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(fast()).sink(sink).build()) {
             assertThat(pipeline.offerAll(lines)).isEqualTo(lines.size());
             FlushResult flushed = pipeline.flush(LONG);
@@ -112,7 +112,7 @@ class ShippingPipelineTest {
                                 new EntryFailure(3, true, "ServiceUnavailableException", "slow down")))
                         : SendResult.success()));
         PipelineConfig noPacking = fast().withPacking(false);
-        List<LogRecord> lines = Lines.numbered(6, 10);
+        List<LogLine> lines = Lines.numbered(6, 10);
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(noPacking).sink(sink).build()) {
             pipeline.offerAll(lines);
             assertThat(pipeline.flush(LONG).complete()).isTrue();
@@ -149,7 +149,7 @@ class ShippingPipelineTest {
             }
             return CompletableFuture.completedFuture(SendResult.partial(failures));
         });
-        List<LogRecord> lines = Lines.numbered(3_000, 60);
+        List<LogLine> lines = Lines.numbered(3_000, 60);
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(fast()).sink(sink).build()) {
             pipeline.offerAll(lines);
             assertThat(pipeline.flush(LONG).complete()).isTrue();
@@ -207,7 +207,7 @@ class ShippingPipelineTest {
         RecordingSink sink = new RecordingSink("memory", new SinkLimits(500, 4L << 20, 1000 * 1024, 0));
         ShippingPipeline pipeline = ShippingPipeline.builder()
                 .config(fast().withFlushInterval(Duration.ofMinutes(10))).sink(sink).build();
-        List<LogRecord> lines = Lines.numbered(10_000, 100);
+        List<LogLine> lines = Lines.numbered(10_000, 100);
         pipeline.offerAll(lines);
         FlushResult result = pipeline.shutdown(LONG);
         assertThat(result.complete()).isTrue();
@@ -244,9 +244,9 @@ class ShippingPipelineTest {
         // Each 52-byte line costs 52 + 48 = 100 bytes: 64 KiB holds 655 of them.
         PipelineConfig config = fast().withBufferBytes(64 * 1024).withOverflow(OverflowPolicy.DROP, Duration.ZERO);
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(config).sink(gated).build()) {
-            List<LogRecord> lines = Lines.numbered(1_000, 52);
+            List<LogLine> lines = Lines.numbered(1_000, 52);
             int accepted = 0;
-            for (LogRecord line : lines) {
+            for (LogLine line : lines) {
                 accepted += pipeline.offer(line) ? 1 : 0;
             }
             assertThat(accepted).isEqualTo(655);
@@ -270,7 +270,7 @@ class ShippingPipelineTest {
                 }));
         PipelineConfig config = fast().withBufferBytes(64 * 1024).withOverflow(OverflowPolicy.BLOCK, Duration.ofMinutes(1));
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(config).sink(gated).build()) {
-            List<LogRecord> lines = Lines.numbered(2_000, 52);
+            List<LogLine> lines = Lines.numbered(2_000, 52);
             AtomicInteger accepted = new AtomicInteger(-1);
             Thread writer = new Thread(() -> accepted.set(pipeline.offerAll(lines)), "writer");
             writer.start();
@@ -294,7 +294,7 @@ class ShippingPipelineTest {
         PipelineConfig config = fast().withBufferBytes(64 * 1024).withOverflow(OverflowPolicy.BLOCK, Duration.ofMillis(50));
         ShippingPipeline pipeline = ShippingPipeline.builder().config(config).sink(dead).build();
         try {
-            List<LogRecord> lines = Lines.numbered(1_000, 52);
+            List<LogLine> lines = Lines.numbered(1_000, 52);
             assertThat(pipeline.offerAll(lines)).isEqualTo(655);
             // In the same overflow episode a further writer does not wait again.
             assertThat(pipeline.offer(Lines.record("more"))).isFalse();
@@ -310,7 +310,7 @@ class ShippingPipelineTest {
         ScriptedSink stuck = new ScriptedSink("stuck", SMALL).script((call, batch) -> new CompletableFuture<>());
         ShippingPipeline pipeline = ShippingPipeline.builder().config(fast()).sink(healthy).sink(stuck).build();
         try {
-            List<LogRecord> lines = Lines.numbered(2_000, 40);
+            List<LogLine> lines = Lines.numbered(2_000, 40);
             pipeline.offerAll(lines);
             FlushResult result = pipeline.flush(Duration.ofMillis(300));
             assertThat(result.pendingBySink()).containsEntry("healthy", 0L).containsEntry("stuck", 2_000L);

@@ -3,7 +3,7 @@ package io.firetap.core.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firetap.core.Lines;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.ScriptedSink;
 import io.firetap.core.internal.SpillStore;
 import io.firetap.core.internal.SpillStoreAccess;
@@ -64,7 +64,7 @@ class SpillPipelineTest {
         RecordingSink healthy = new RecordingSink("healthy", SinkLimits.generous());
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(spilling(64L << 20)).sink(slow).sink(healthy)
                 .build()) {
-            List<LogRecord> first = Lines.numbered(30_000, 52);
+            List<LogLine> first = Lines.numbered(30_000, 52);
             assertThat(pipeline.offerAll(first)).isEqualTo(first.size());
             PipelineCounters during = pipeline.counters();
             assertThat(during.spilledLines()).as("lines beyond the 64 KiB bound").isGreaterThan(20_000);
@@ -76,11 +76,11 @@ class SpillPipelineTest {
             assertThat(Lines.await(() -> healthy.lineCount() == first.size(), 20_000)).isTrue();
 
             gate.countDown();
-            List<LogRecord> second = Lines.numbered(1_000, 30);
+            List<LogLine> second = Lines.numbered(1_000, 30);
             assertThat(pipeline.offerAll(second)).isEqualTo(second.size());
             assertThat(pipeline.flush(LONG).complete()).isTrue();
 
-            List<LogRecord> all = new ArrayList<>(first);
+            List<LogLine> all = new ArrayList<>(first);
             all.addAll(second);
             assertThat(slow.stored()).isEqualTo(Lines.joined(all));
             assertThat(healthy.bytes()).isEqualTo(Lines.joined(all));
@@ -91,7 +91,7 @@ class SpillPipelineTest {
             assertThat(spillFiles()).as("every spilled line delivered: files deleted").isEmpty();
 
             // the disk is empty again: memory takes lines again
-            List<LogRecord> third = Lines.numbered(10, 30);
+            List<LogLine> third = Lines.numbered(10, 30);
             assertThat(pipeline.offerAll(third)).isEqualTo(third.size());
             assertThat(pipeline.counters().spilledLines()).isEqualTo(after.spilledLines());
             assertThat(pipeline.counters().bufferedBytes()).isPositive();
@@ -103,7 +103,7 @@ class SpillPipelineTest {
         CountDownLatch gate = new CountDownLatch(1);
         ScriptedSink slow = gated("slow", gate);
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(spilling(1L << 20)).sink(slow).build()) {
-            List<LogRecord> lines = Lines.numbered(40_000, 52);
+            List<LogLine> lines = Lines.numbered(40_000, 52);
             int accepted = pipeline.offerAll(lines);
             assertThat(accepted).isBetween(10_000, 39_999);
             PipelineCounters full = pipeline.counters();
@@ -128,7 +128,7 @@ class SpillPipelineTest {
         ScriptedSink dead = new ScriptedSink("dead", SinkLimits.generous()).script((call, batch) -> new CompletableFuture<>());
         ShippingPipeline pipeline = ShippingPipeline.builder().config(spilling(64L << 20).toBuilder()
                 .sendTimeout(Duration.ofMillis(50)).build()).sink(dead).build();
-        List<LogRecord> lines = Lines.numbered(10_000, 52);
+        List<LogLine> lines = Lines.numbered(10_000, 52);
         assertThat(pipeline.offerAll(lines)).isEqualTo(lines.size());
         assertThat(spillFiles()).isNotEmpty();
         FlushResult end = pipeline.shutdown(Duration.ofMillis(300));
@@ -141,14 +141,14 @@ class SpillPipelineTest {
 
     @Test
     void linesAnEarlierProcessLeftOnDiskAreDeliveredFirstAfterARestart() throws Exception {
-        List<LogRecord> left = Lines.numbered(3_000, 40);
+        List<LogLine> left = Lines.numbered(3_000, 40);
         SpillStoreAccess.leaveBehind(tmp.resolve("spill"), left);
         RecordingSink sink = new RecordingSink("sink", SinkLimits.generous());
         try (ShippingPipeline pipeline = ShippingPipeline.builder().config(spilling(64L << 20)).sink(sink).build()) {
-            List<LogRecord> fresh = Lines.numbered(100, 20);
+            List<LogLine> fresh = Lines.numbered(100, 20);
             pipeline.offerAll(fresh);
             assertThat(pipeline.flush(LONG).complete()).isTrue();
-            List<LogRecord> all = new ArrayList<>(left);
+            List<LogLine> all = new ArrayList<>(left);
             all.addAll(fresh);
             assertThat(sink.bytes()).isEqualTo(Lines.joined(all));
             assertThat(pipeline.counters().acceptedLines()).isEqualTo(all.size());

@@ -1,6 +1,6 @@
 package io.firetap.extension.internal;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.pipeline.Intake;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public final class Handover {
     private final Intake intake;
-    private final List<LogRecord> lines = new ArrayList<>(256);
+    private final List<LogLine> lines = new ArrayList<>(256);
     // Written by the owning thread only; volatile so counters can be read from elsewhere.
     private volatile long handed;
     private volatile long refused;
@@ -22,7 +22,7 @@ public final class Handover {
     }
 
     /** Where lines are collected until the next {@link #handOver()}. */
-    public List<LogRecord> lines() {
+    public List<LogLine> lines() {
         return lines;
     }
 
@@ -36,7 +36,7 @@ public final class Handover {
         handed += n;
         refused += n - accepted;
         lines.clear();
-        if (lines instanceof ArrayList<LogRecord> a && n > 4096) {
+        if (lines instanceof ArrayList<LogLine> a && n > 4096) {
             // A flood once made the list large; do not keep its backing array for ever.
             a.trimToSize();
             a.ensureCapacity(256);

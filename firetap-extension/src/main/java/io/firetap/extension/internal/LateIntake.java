@@ -1,6 +1,6 @@
 package io.firetap.extension.internal;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.pipeline.Intake;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -38,13 +38,13 @@ public final class LateIntake implements Intake {
     }
 
     @Override
-    public boolean offer(LogRecord record) {
+    public boolean offer(LogLine record) {
         Intake t = target();
         return t != null && t.offer(record);
     }
 
     @Override
-    public int offerAll(List<LogRecord> records) {
+    public int offerAll(List<LogLine> records) {
         Intake t = target();
         return t == null ? 0 : t.offerAll(records);
     }

@@ -1,13 +1,13 @@
 package io.firetap.extension.internal;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
  * Cuts one connection's byte stream into lines, without copying them again: bytes go into a chunk
- * once, and each complete line leaves as a {@link LogRecord#slice} of that chunk.
+ * once, and each complete line leaves as a {@link LogLine#slice} of that chunk.
  *
  * <p>A line ends at {@code '\n'} (not part of the line); every other byte is kept. A line longer
  * than {@code maxLineBytes} is cut into pieces of exactly that size (the last piece may be
@@ -43,7 +43,7 @@ public final class LineAssembler {
      * Takes every byte of {@code src} (from its position to its limit; the position ends at the limit)
      * and adds each line it completes to {@code out}.
      */
-    public void append(ByteBuffer src, List<LogRecord> out, long timestampMillis, Source source, String requestId) {
+    public void append(ByteBuffer src, List<LogLine> out, long timestampMillis, Source source, String requestId) {
         while (src.hasRemaining()) {
             ensureRoom();
             int n = Math.min(src.remaining(), buf.length - pos);
@@ -54,15 +54,15 @@ public final class LineAssembler {
     }
 
     /** {@link #append(ByteBuffer, List, long, Source, String)} of {@code length} bytes of {@code bytes}. */
-    public void append(byte[] bytes, int offset, int length, List<LogRecord> out, long timestampMillis, Source source,
+    public void append(byte[] bytes, int offset, int length, List<LogLine> out, long timestampMillis, Source source,
             String requestId) {
         append(ByteBuffer.wrap(bytes, offset, length), out, timestampMillis, source, requestId);
     }
 
     /** Ends the unfinished line, if there is one, and adds it to {@code out} (end of stream, END frame). */
-    public void endLine(List<LogRecord> out, long timestampMillis, Source source, String requestId) {
+    public void endLine(List<LogLine> out, long timestampMillis, Source source, String requestId) {
         if (pos > lineStart) {
-            out.add(LogRecord.slice(buf, lineStart, pos - lineStart, timestampMillis, source, requestId));
+            out.add(LogLine.slice(buf, lineStart, pos - lineStart, timestampMillis, source, requestId));
             lineStart = pos;
             scan = pos;
         }
@@ -78,7 +78,7 @@ public final class LineAssembler {
         return pieces;
     }
 
-    private void cut(List<LogRecord> out, long timestampMillis, Source source, String requestId) {
+    private void cut(List<LogLine> out, long timestampMillis, Source source, String requestId) {
         byte[] b = buf;
         while (true) {
             // A '\n' right after maxLineBytes bytes still ends a line of exactly that size.
@@ -91,11 +91,11 @@ public final class LineAssembler {
                 }
             }
             if (nl >= 0) {
-                out.add(LogRecord.slice(b, lineStart, nl - lineStart, timestampMillis, source, requestId));
+                out.add(LogLine.slice(b, lineStart, nl - lineStart, timestampMillis, source, requestId));
                 lineStart = nl + 1;
                 scan = lineStart;
             } else if (pos - lineStart > maxLineBytes) {
-                out.add(LogRecord.slice(b, lineStart, maxLineBytes, timestampMillis, source, requestId));
+                out.add(LogLine.slice(b, lineStart, maxLineBytes, timestampMillis, source, requestId));
                 pieces++;
                 lineStart += maxLineBytes;
                 scan = limit;

@@ -8,7 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
@@ -44,7 +44,7 @@ public final class TelemetryBatchParser {
     /** One thing a batch yields, in order. */
     public sealed interface Item {
         /** A line to hand to the intake. */
-        record Line(LogRecord record) implements Item {
+        record Line(LogLine record) implements Item {
         }
 
         /** {@code platform.runtimeDone} for this request. */
@@ -138,7 +138,7 @@ public final class TelemetryBatchParser {
             startedRequestId = requestId;
         }
         if (shipped.contains(TelemetryType.PLATFORM)) {
-            items.add(new Item.Line(LogRecord.of(event.toString().getBytes(StandardCharsets.UTF_8), time,
+            items.add(new Item.Line(LogLine.of(event.toString().getBytes(StandardCharsets.UTF_8), time,
                     Source.TELEMETRY_PLATFORM, requestId)));
         }
         if (type.equals("platform.runtimeDone") && requestId != null) {
@@ -167,7 +167,7 @@ public final class TelemetryBatchParser {
         } else {
             line = record.toString().getBytes(StandardCharsets.UTF_8);
         }
-        items.add(new Item.Line(LogRecord.of(line, time, source, requestId)));
+        items.add(new Item.Line(LogLine.of(line, time, source, requestId)));
     }
 
     /**

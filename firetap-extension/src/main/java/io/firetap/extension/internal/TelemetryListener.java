@@ -2,7 +2,7 @@ package io.firetap.extension.internal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.pipeline.Intake;
 import io.firetap.extension.ExtensionsApiClient;
 import io.firetap.extension.TelemetryType;
@@ -73,7 +73,7 @@ public final class TelemetryListener implements AutoCloseable {
     private final OutputEndMarkers boundaries;
     private final TelemetryBatchParser parser;
     private final URI destination;
-    private final List<LogRecord> pending = new ArrayList<>();
+    private final List<LogLine> pending = new ArrayList<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong lines = new AtomicLong();

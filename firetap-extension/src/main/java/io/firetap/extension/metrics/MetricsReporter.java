@@ -3,7 +3,7 @@ package io.firetap.extension.metrics;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.firetap.core.FunctionMetadata;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.pipeline.PipelineConfig;
 import io.firetap.core.pipeline.PipelineCounters;
@@ -286,14 +286,14 @@ public final class MetricsReporter {
      * pipeline refused after all is counted there, as any line is).
      */
     private boolean offerToSinks(List<String> lines, PipelineCounters counters) {
-        List<LogRecord> records = new ArrayList<>(lines.size());
+        List<LogLine> records = new ArrayList<>(lines.size());
         long needed = 0;
         long stamp = epochMillisClock.getAsLong();
         for (String line : lines) {
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
             needed += bytes.length + PipelineConfig.LINE_OVERHEAD_BYTES;
             // an extension's own output is what the Telemetry API would label these lines
-            records.add(LogRecord.of(bytes, stamp, Source.TELEMETRY_EXTENSION, null));
+            records.add(LogLine.of(bytes, stamp, Source.TELEMETRY_EXTENSION, null));
         }
         if (counters.bufferedBytes() + needed > counters.bufferCapacity() / 2) {
             LOG.debug("metrics not offered to the sinks: the buffer holds {} of {} bytes; the next copy carries"

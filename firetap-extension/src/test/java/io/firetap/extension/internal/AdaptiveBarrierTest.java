@@ -3,7 +3,7 @@ package io.firetap.extension.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
@@ -291,7 +291,7 @@ class AdaptiveBarrierTest {
         String id = "r" + (++invocations);
         boundaries.invocationStarted(id);
         for (String line : lines) {
-            pipeline.offer(LogRecord.ofUtf8(line, Source.SOCKET));
+            pipeline.offer(LogLine.ofUtf8(line, Source.SOCKET));
         }
         boundaries.mark(Marker.OUTPUT_END, id);
         return new ExtensionEvent.Invoke(id, farDeadline(), "");

@@ -1,6 +1,6 @@
 package io.firetap.extension.internal;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.pipeline.Intake;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,16 +13,16 @@ import java.util.concurrent.locks.ReentrantLock;
 final class CollectingIntake implements Intake {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition grew = lock.newCondition();
-    private final List<LogRecord> records = new ArrayList<>();
+    private final List<LogLine> records = new ArrayList<>();
     private int calls;
 
     @Override
-    public boolean offer(LogRecord record) {
+    public boolean offer(LogLine record) {
         return offerAll(List.of(record)) == 1;
     }
 
     @Override
-    public int offerAll(List<LogRecord> batch) {
+    public int offerAll(List<LogLine> batch) {
         lock.lock();
         try {
             records.addAll(batch);
@@ -52,7 +52,7 @@ final class CollectingIntake implements Intake {
         }
     }
 
-    List<LogRecord> records() {
+    List<LogLine> records() {
         lock.lock();
         try {
             return List.copyOf(records);
@@ -63,7 +63,7 @@ final class CollectingIntake implements Intake {
 
     /** Every record as UTF-8 text (invalid bytes replaced). */
     List<String> texts() {
-        return records().stream().map(LogRecord::toUtf8String).toList();
+        return records().stream().map(LogLine::toUtf8String).toList();
     }
 
     int calls() {
@@ -75,16 +75,16 @@ final class CollectingIntake implements Intake {
         }
     }
 
-    static String utf8(LogRecord r) {
+    static String utf8(LogLine r) {
         return new String(r.toByteArray(), StandardCharsets.UTF_8);
     }
 
     /** The bytes of all records, concatenated. */
-    static byte[] join(List<LogRecord> records) {
-        int n = records.stream().mapToInt(LogRecord::length).sum();
+    static byte[] join(List<LogLine> records) {
+        int n = records.stream().mapToInt(LogLine::length).sum();
         byte[] all = new byte[n];
         int p = 0;
-        for (LogRecord r : records) {
+        for (LogLine r : records) {
             r.copyTo(all, p);
             p += r.length();
         }

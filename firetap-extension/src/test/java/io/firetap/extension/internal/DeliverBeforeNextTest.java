@@ -2,7 +2,7 @@ package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.pipeline.DeliveryClass;
 import io.firetap.core.pipeline.PipelineConfig;
@@ -71,7 +71,7 @@ class DeliverBeforeNextTest {
     private ExtensionEvent.Invoke invocation(String id, String... lines) {
         boundaries.invocationStarted(id);
         for (String line : lines) {
-            pipeline.offer(LogRecord.ofUtf8(line, Source.SOCKET));
+            pipeline.offer(LogLine.ofUtf8(line, Source.SOCKET));
         }
         boundaries.mark(Marker.OUTPUT_END, id);
         return new ExtensionEvent.Invoke(id, System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(10), "");

@@ -2,7 +2,7 @@ package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.pipeline.Intake;
 import java.nio.charset.StandardCharsets;
@@ -18,20 +18,20 @@ class LateIntakeTest {
         final List<String> lines = new CopyOnWriteArrayList<>();
 
         @Override
-        public boolean offer(LogRecord record) {
+        public boolean offer(LogLine record) {
             lines.add(new String(record.toByteArray(), StandardCharsets.UTF_8));
             return true;
         }
 
         @Override
-        public int offerAll(List<LogRecord> records) {
+        public int offerAll(List<LogLine> records) {
             records.forEach(this::offer);
             return records.size();
         }
     }
 
-    private static LogRecord line(String text) {
-        return LogRecord.of(text.getBytes(StandardCharsets.UTF_8), 0L, Source.TELEMETRY_FUNCTION, null);
+    private static LogLine line(String text) {
+        return LogLine.of(text.getBytes(StandardCharsets.UTF_8), 0L, Source.TELEMETRY_FUNCTION, null);
     }
 
     @Test

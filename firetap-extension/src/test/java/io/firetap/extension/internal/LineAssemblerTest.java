@@ -2,7 +2,7 @@ package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LineAssemblerTest {
-    private final List<LogRecord> out = new ArrayList<>();
+    private final List<LogLine> out = new ArrayList<>();
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
@@ -105,11 +105,11 @@ class LineAssemblerTest {
         assertThat(out.get(0).toByteArray()).isEqualTo(line);
     }
 
-    static byte[] join(List<LogRecord> records) {
-        int n = records.stream().mapToInt(LogRecord::length).sum();
+    static byte[] join(List<LogLine> records) {
+        int n = records.stream().mapToInt(LogLine::length).sum();
         byte[] all = new byte[n];
         int p = 0;
-        for (LogRecord r : records) {
+        for (LogLine r : records) {
             r.copyTo(all, p);
             p += r.length();
         }

@@ -2,7 +2,7 @@ package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.pipeline.Intake;
 import io.firetap.extension.internal.OutputEndMarkers.Marker;
 import io.firetap.wrapper.internal.WrapperEndpoints;
@@ -32,19 +32,19 @@ class RuntimeOutputTest {
         final List<String> lines = new CopyOnWriteArrayList<>();
 
         @Override
-        public boolean offer(LogRecord record) {
+        public boolean offer(LogLine record) {
             return offerAll(List.of(record)) == 1;
         }
 
         @Override
-        public int offerAll(List<LogRecord> records) {
+        public int offerAll(List<LogLine> records) {
             entered.countDown();
             try {
                 release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            for (LogRecord r : records) {
+            for (LogLine r : records) {
                 lines.add(new String(r.toByteArray(), StandardCharsets.UTF_8));
             }
             return records.size();

@@ -2,7 +2,7 @@ package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -225,16 +225,16 @@ class SocketReceiverTest {
         int bigPieces = (big.length + MAX_LINE - 1) / MAX_LINE;
         int expected = flood + 1 + 2 + bigPieces;
         assertThat(intake.awaitCount(expected, 30)).isTrue();
-        List<LogRecord> records = intake.records();
+        List<LogLine> records = intake.records();
         assertThat(records).hasSize(expected);
         assertThat(records.stream().filter(r -> r.length() == 1 && r.byteAt(0) == 't')).hasSize(flood);
         assertThat(intake.texts()).contains("cut off mid-li");
-        List<LogRecord> awkward = records.stream().filter(r -> !(r.length() == 1 && r.byteAt(0) == 't'))
+        List<LogLine> awkward = records.stream().filter(r -> !(r.length() == 1 && r.byteAt(0) == 't'))
                 .filter(r -> !new String(r.toByteArray(), StandardCharsets.ISO_8859_1).equals("cut off mid-li")).toList();
         assertThat(awkward).hasSize(2 + bigPieces);
         assertThat(awkward.get(0).toByteArray()).isEqualTo(invalidUtf8);
         assertThat(awkward.get(1).toByteArray()).isEqualTo(withNul);
-        List<LogRecord> pieces = awkward.subList(2, awkward.size());
+        List<LogLine> pieces = awkward.subList(2, awkward.size());
         assertThat(pieces).allSatisfy(r -> assertThat(r.length()).isLessThanOrEqualTo(MAX_LINE));
         assertThat(CollectingIntake.join(pieces)).isEqualTo(big);
     }

@@ -2,7 +2,7 @@ package io.firetap.extension.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.extension.ExtensionsApiClient;
 import io.firetap.extension.FakeExtensionsApi;
@@ -94,8 +94,8 @@ class TelemetryListenerTest {
         var outcome = boundaries.await("r1", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS);
         assertThat(outcome.complete()).isTrue();
         // RUNTIME_DONE is marked only after the lines before it are in the intake.
-        List<LogRecord> records = intake.records();
-        assertThat(records).extracting(LogRecord::toUtf8String)
+        List<LogLine> records = intake.records();
+        assertThat(records).extracting(LogLine::toUtf8String)
                 .containsExactly("plain text line", "{\"level\":\"INFO\",\"message\":\"json \\\"log\\\"\",\"requestId\":\"r1\"}");
         assertThat(records).allSatisfy(r -> {
             assertThat(r.source()).isEqualTo(Source.TELEMETRY_FUNCTION);
@@ -109,7 +109,7 @@ class TelemetryListenerTest {
         start(EnumSet.of(TelemetryType.FUNCTION, TelemetryType.PLATFORM));
         assertThat(post("[" + start("r2") + "," + runtimeDone("r2") + "]")).isEqualTo(200);
         assertThat(boundaries.await("r2", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS).complete()).isTrue();
-        assertThat(intake.records()).extracting(LogRecord::source)
+        assertThat(intake.records()).extracting(LogLine::source)
                 .containsExactly(Source.TELEMETRY_PLATFORM, Source.TELEMETRY_PLATFORM);
         assertThat(intake.texts().get(1)).startsWith("{\"time\":").contains("\"type\":\"platform.runtimeDone\"");
     }

@@ -3,7 +3,7 @@ package io.firetap.extension.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firetap.core.FunctionMetadata;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.config.Settings;
 import io.firetap.core.pipeline.FlushResult;
@@ -73,9 +73,9 @@ class MetricsReporterTest {
     }
 
     private static void offer(ShippingPipeline pipeline, AtomicLong source, Source tag, String text, int lines) {
-        List<LogRecord> records = new ArrayList<>();
+        List<LogLine> records = new ArrayList<>();
         for (int i = 1; i <= lines; i++) {
-            records.add(LogRecord.ofUtf8(text + " line " + i, tag));
+            records.add(LogLine.ofUtf8(text + " line " + i, tag));
         }
         pipeline.offerAll(records);
         source.addAndGet(lines);

@@ -1,6 +1,6 @@
 package io.firetap.extension.probe;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.pipeline.Intake;
 import io.firetap.extension.internal.OutputEndMarkers;
 import io.firetap.extension.internal.SocketReceiver;
@@ -44,12 +44,12 @@ public final class SocketThroughputProbe {
             CountDownLatch done = new CountDownLatch(1);
             Intake counting = new Intake() {
                 @Override
-                public boolean offer(LogRecord record) {
+                public boolean offer(LogLine record) {
                     return offerAll(List.of(record)) == 1;
                 }
 
                 @Override
-                public int offerAll(List<LogRecord> records) {
+                public int offerAll(List<LogLine> records) {
                     if (seen.addAndGet(records.size()) >= lines) {
                         done.countDown();
                     }

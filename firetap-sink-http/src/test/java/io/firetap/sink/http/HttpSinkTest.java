@@ -7,7 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.firetap.core.FunctionMetadata;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
@@ -29,8 +29,8 @@ class HttpSinkTest {
             ShippingPipeline pipeline = pipeline(receiver, Map.of("FIRETAP_HTTP_FORMAT", "json",
                     "AWS_LAMBDA_FUNCTION_NAME", "checkout", "AWS_LAMBDA_FUNCTION_VERSION", "7",
                     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256", "AWS_REGION", "eu-west-1"));
-            pipeline.offer(LogRecord.of("first".getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Source.WRAPPER, "req-1"));
-            pipeline.offer(LogRecord.of("second \"quoted\"".getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Source.WRAPPER, "req-1"));
+            pipeline.offer(LogLine.of("first".getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Source.WRAPPER, "req-1"));
+            pipeline.offer(LogLine.of("second \"quoted\"".getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Source.WRAPPER, "req-1"));
             assertThat(pipeline.flush(Duration.ofSeconds(10)).complete()).isTrue();
             pipeline.shutdown(Duration.ofSeconds(2));
 
@@ -58,8 +58,8 @@ class HttpSinkTest {
                     "FIRETAP_HTTP_AUTH_USER", "user", "FIRETAP_HTTP_AUTH_PASSWORD", "pass"));
             ShippingPipeline two = pipeline(apiKey, Map.of("FIRETAP_HTTP_AUTH", "api-key",
                     "FIRETAP_HTTP_AUTH_HEADER", "DD-API-KEY", "FIRETAP_HTTP_AUTH_TOKEN", "k-123"));
-            one.offer(LogRecord.ofUtf8("hello", Source.SOCKET));
-            two.offer(LogRecord.ofUtf8("hello", Source.SOCKET));
+            one.offer(LogLine.ofUtf8("hello", Source.SOCKET));
+            two.offer(LogLine.ofUtf8("hello", Source.SOCKET));
 
             assertThat(one.flush(Duration.ofSeconds(10)).complete()).isTrue();
             assertThat(two.flush(Duration.ofSeconds(10)).complete()).isTrue();
@@ -74,7 +74,7 @@ class HttpSinkTest {
     void aRefusalIsFinalAndCountedNotRetriedForever() {
         try (HttpReceiver receiver = HttpReceiver.start(4).expectAuthorization("Bearer right")) {
             ShippingPipeline pipeline = pipeline(receiver, Map.of("FIRETAP_HTTP_AUTH", "bearer", "FIRETAP_HTTP_AUTH_TOKEN", "wrong"));
-            pipeline.offer(LogRecord.ofUtf8("refused", Source.SOCKET));
+            pipeline.offer(LogLine.ofUtf8("refused", Source.SOCKET));
 
             assertThat(pipeline.flush(Duration.ofSeconds(10)).complete()).isTrue();
             assertThat(pipeline.counters().sink("http").rejectedLines()).isEqualTo(1);
@@ -110,8 +110,8 @@ class HttpSinkTest {
              HttpSink splunk = HttpSink.splunk(hec.uri(), "hec-1").function(checkout).build()) {
             ShippingPipeline one = ShippingPipeline.builder().function(checkout).sink(byCode).build();
             ShippingPipeline two = ShippingPipeline.builder().function(checkout).sink(splunk).build();
-            one.offer(LogRecord.ofUtf8("built in code", Source.SOCKET));
-            two.offer(LogRecord.ofUtf8("to splunk", Source.SOCKET));
+            one.offer(LogLine.ofUtf8("built in code", Source.SOCKET));
+            two.offer(LogLine.ofUtf8("to splunk", Source.SOCKET));
             assertThat(one.flush(Duration.ofSeconds(10)).complete()).isTrue();
             assertThat(two.flush(Duration.ofSeconds(10)).complete()).isTrue();
 

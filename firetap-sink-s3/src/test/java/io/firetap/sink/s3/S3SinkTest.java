@@ -3,7 +3,7 @@ package io.firetap.sink.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firetap.core.FunctionMetadata;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.config.Settings;
 import io.firetap.core.pipeline.PipelineConfig;
@@ -28,8 +28,8 @@ class S3SinkTest {
             ShippingPipeline pipeline = ShippingPipeline.builder().config(PipelineConfig.from(settings))
                     .function(FunctionMetadata.from(settings))
                     .sink(new S3SinkProvider().create(SinkContext.of(settings))).build();
-            pipeline.offer(LogRecord.ofUtf8("one", Source.WRAPPER));
-            pipeline.offer(LogRecord.ofUtf8("two", Source.WRAPPER));
+            pipeline.offer(LogLine.ofUtf8("one", Source.WRAPPER));
+            pipeline.offer(LogLine.ofUtf8("two", Source.WRAPPER));
             assertThat(pipeline.flush(Duration.ofSeconds(10)).complete()).isTrue();
             pipeline.shutdown(Duration.ofSeconds(2));
 

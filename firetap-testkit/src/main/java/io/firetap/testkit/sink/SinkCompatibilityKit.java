@@ -3,7 +3,7 @@ package io.firetap.testkit.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firetap.core.FunctionMetadata;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.config.Settings;
 import io.firetap.core.pipeline.FlushResult;
@@ -387,7 +387,7 @@ public abstract class SinkCompatibilityKit {
     /** Offers every line, as the wrapper's socket would. */
     protected static void offer(ShippingPipeline pipeline, List<byte[]> lines) {
         for (byte[] line : lines) {
-            assertThat(pipeline.offer(LogRecord.of(line, System.currentTimeMillis(), Source.WRAPPER, null))).isTrue();
+            assertThat(pipeline.offer(LogLine.of(line, System.currentTimeMillis(), Source.WRAPPER, null))).isTrue();
         }
     }
 

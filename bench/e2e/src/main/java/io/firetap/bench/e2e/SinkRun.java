@@ -1,7 +1,7 @@
 package io.firetap.bench.e2e;
 
 import io.firetap.core.FunctionMetadata;
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.core.config.Settings;
 import io.firetap.core.pipeline.FlushResult;
@@ -43,7 +43,7 @@ final class SinkRun {
             Arrays.fill(line, (byte) 'x');
             long start = System.nanoTime();
             for (long i = 0; i < lines; i++) {
-                pipeline.offer(LogRecord.of(line, 0L, Source.WRAPPER, null));
+                pipeline.offer(LogLine.of(line, 0L, Source.WRAPPER, null));
             }
             FlushResult result = pipeline.flush(Duration.ofMinutes(2));
             double seconds = (System.nanoTime() - start) / 1e9;

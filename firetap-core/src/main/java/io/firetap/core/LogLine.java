@@ -16,7 +16,7 @@ import java.util.Objects;
  * array (for example the buffer one socket read filled). Whoever creates a slice promises not
  * to modify that range afterwards; firetap itself never modifies it.
  */
-public final class LogRecord {
+public final class LogLine {
     private final byte[] data;
     private final int offset;
     private final int length;
@@ -24,7 +24,7 @@ public final class LogRecord {
     private final Source source;
     private final String requestId;
 
-    private LogRecord(byte[] data, int offset, int length, long timestampMillis, Source source, String requestId) {
+    private LogLine(byte[] data, int offset, int length, long timestampMillis, Source source, String requestId) {
         this.data = data;
         this.offset = offset;
         this.length = length;
@@ -38,23 +38,23 @@ public final class LogRecord {
      *
      * @param requestId the invocation's request id, or {@code null} when unknown
      */
-    public static LogRecord of(byte[] line, long timestampMillis, Source source, String requestId) {
+    public static LogLine of(byte[] line, long timestampMillis, Source source, String requestId) {
         Objects.requireNonNull(line, "line");
-        return new LogRecord(line, 0, line.length, timestampMillis, Objects.requireNonNull(source, "source"), requestId);
+        return new LogLine(line, 0, line.length, timestampMillis, Objects.requireNonNull(source, "source"), requestId);
     }
 
     /**
      * A record viewing {@code length} bytes of {@code buffer} from {@code offset}. The range must not
      * be modified afterwards.
      */
-    public static LogRecord slice(byte[] buffer, int offset, int length, long timestampMillis, Source source,
+    public static LogLine slice(byte[] buffer, int offset, int length, long timestampMillis, Source source,
             String requestId) {
         Objects.checkFromIndexSize(offset, length, Objects.requireNonNull(buffer, "buffer").length);
-        return new LogRecord(buffer, offset, length, timestampMillis, Objects.requireNonNull(source, "source"), requestId);
+        return new LogLine(buffer, offset, length, timestampMillis, Objects.requireNonNull(source, "source"), requestId);
     }
 
     /** A record of a UTF-8 string, stamped now; convenient for tests and examples. */
-    public static LogRecord ofUtf8(String line, Source source) {
+    public static LogLine ofUtf8(String line, Source source) {
         return of(line.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis(), source, null);
     }
 
@@ -110,20 +110,20 @@ public final class LogRecord {
     }
 
     /** The same line and metadata with another request id. Shares the bytes. */
-    public LogRecord withRequestId(String newRequestId) {
-        return new LogRecord(data, offset, length, timestampMillis, source, newRequestId);
+    public LogLine withRequestId(String newRequestId) {
+        return new LogLine(data, offset, length, timestampMillis, source, newRequestId);
     }
 
     /** The same metadata with the bytes {@code [from, from + count)} of this line. Shares the bytes. */
-    public LogRecord subRecord(int from, int count) {
+    public LogLine subRecord(int from, int count) {
         Objects.checkFromIndexSize(from, count, length);
-        return new LogRecord(data, offset + from, count, timestampMillis, source, requestId);
+        return new LogLine(data, offset + from, count, timestampMillis, source, requestId);
     }
 
     @Override
     public String toString() {
         // Never the content: records may hold secrets, and toString ends up in logs.
-        return "LogRecord[" + length + " bytes, source=" + source.label()
+        return "LogLine[" + length + " bytes, source=" + source.label()
                 + (requestId == null ? "" : ", requestId=" + requestId) + "]";
     }
 }

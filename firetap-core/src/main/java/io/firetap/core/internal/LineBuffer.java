@@ -1,6 +1,6 @@
 package io.firetap.core.internal;
 
-import io.firetap.core.LogRecord;
+import io.firetap.core.LogLine;
 import io.firetap.core.pipeline.OverflowPolicy;
 import io.firetap.core.pipeline.PipelineConfig;
 import java.util.List;
@@ -39,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * or on disk (counted against the disk cap). What the store refuses (cap reached, disk full, write
  * error) is dropped and counted; the writer never waits for space.
  */
-public final class RecordBuffer {
+public final class LineBuffer {
     private static final int INITIAL_SLOTS = 1024;
     private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Spilled lines are written in chunks of about this size. */
@@ -58,7 +58,7 @@ public final class RecordBuffer {
     private final long blockTimeoutNanos;
     private final int lanes;
 
-    private LogRecord[] ring = new LogRecord[INITIAL_SLOTS];
+    private LogLine[] ring = new LogLine[INITIAL_SLOTS];
     private long head;
     private long tail;
     private long usedBytes;
@@ -107,7 +107,7 @@ public final class RecordBuffer {
     private boolean onDisk;
     private long diskStart;
 
-    public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes) {
+    public LineBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes) {
         this(capacityBytes, policy, blockTimeoutNanos, lanes, null);
     }
 
@@ -116,7 +116,7 @@ public final class RecordBuffer {
      *                     in {@link System#nanoTime()}'s scale; {@code null} for {@link System#nanoTime()}.
      *                     The interval keeps real time whatever it is.
      */
-    public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes,
+    public LineBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes,
             java.util.function.LongSupplier arrivalClock) {
         this(capacityBytes, policy, blockTimeoutNanos, lanes, arrivalClock, null);
     }
@@ -125,7 +125,7 @@ public final class RecordBuffer {
      * @param spill where lines go that do not fit in memory; required with {@link OverflowPolicy#SPILL},
      *              ignored otherwise. Lines it adopted from a previous process are the buffer's first lines.
      */
-    public RecordBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes,
+    public LineBuffer(long capacityBytes, OverflowPolicy policy, long blockTimeoutNanos, int lanes,
             java.util.function.LongSupplier arrivalClock, SpillStore spill) {
         if (policy == OverflowPolicy.SPILL && spill == null) {
             throw new IllegalArgumentException("the spill policy needs a spill store");
@@ -176,11 +176,11 @@ public final class RecordBuffer {
         }
     }
 
-    private static long cost(LogRecord r) {
+    private static long cost(LogLine r) {
         return (long) r.length() + PipelineConfig.LINE_OVERHEAD_BYTES;
     }
 
-    private static long lineBytes(LogRecord r) {
+    private static long lineBytes(LogLine r) {
         return (long) r.length() + 1;
     }
 
@@ -190,7 +190,7 @@ public final class RecordBuffer {
      *
      * @return how many were accepted
      */
-    public int offerAll(List<LogRecord> records) {
+    public int offerAll(List<LogLine> records) {
         int n = records.size();
         if (n == 0) {
             return 0;
@@ -208,7 +208,7 @@ public final class RecordBuffer {
                     droppedClosed += n - done;
                     break;
                 }
-                LogRecord r = records.get(done);
+                LogLine r = records.get(done);
                 long c = cost(r);
                 if (onDisk || usedBytes + c > capacityBytes && usedBytes > 0) {
                     if (spill != null) {
@@ -264,7 +264,7 @@ public final class RecordBuffer {
      *
      * @return how many were accepted (are on disk now)
      */
-    private int spillRest(List<LogRecord> records, int from) {
+    private int spillRest(List<LogLine> records, int from) {
         int n = records.size();
         int done = 0;
         int staged = 0;
@@ -272,7 +272,7 @@ public final class RecordBuffer {
         long stagedLineBytes = 0;
         int i = from;
         for (; i < n; i++) {
-            LogRecord r = records.get(i);
+            LogLine r = records.get(i);
             if (spillTooSlow) {
                 lastSpillRefusal = "a spill write took longer than the block timeout ("
                         + TimeUnit.NANOSECONDS.toMillis(blockTimeoutNanos) + " ms); spilling resumes once the disk"
@@ -346,11 +346,11 @@ public final class RecordBuffer {
     }
 
     /** {@link #offerAll} of one line. */
-    public boolean offer(LogRecord record) {
+    public boolean offer(LogLine record) {
         return offerAll(List.of(record)) == 1;
     }
 
-    private void append(LogRecord r, long c) {
+    private void append(LogLine r, long c) {
         // only while nothing is on disk: the tail is the end of memory
         if (tail - head == ring.length) {
             grow();
@@ -364,7 +364,7 @@ public final class RecordBuffer {
     }
 
     private void grow() {
-        LogRecord[] bigger = new LogRecord[ring.length * 2];
+        LogLine[] bigger = new LogLine[ring.length * 2];
         for (long s = head, end = memoryEnd(); s < end; s++) {
             bigger[(int) (s & (bigger.length - 1))] = ring[(int) (s & (ring.length - 1))];
         }
@@ -406,7 +406,7 @@ public final class RecordBuffer {
      *
      * @return how many lines were taken; 0 when {@link #stop()} was called and nothing is left
      */
-    public int awaitDue(int lane, LogRecord[] dst, int offset, int max, long intervalNanos)
+    public int awaitDue(int lane, LogLine[] dst, int offset, int max, long intervalNanos)
             throws InterruptedException {
         lock.lock();
         try {
@@ -436,7 +436,7 @@ public final class RecordBuffer {
     }
 
     /** Moves up to {@code max} unread lines of {@code lane} into {@code dst} from {@code offset} without waiting. */
-    public int poll(int lane, LogRecord[] dst, int offset, int max) {
+    public int poll(int lane, LogLine[] dst, int offset, int max) {
         lock.lock();
         try {
             return takeInto(lane, dst, offset, max);
@@ -445,7 +445,7 @@ public final class RecordBuffer {
         }
     }
 
-    private int takeInto(int lane, LogRecord[] dst, int offset, int max) {
+    private int takeInto(int lane, LogLine[] dst, int offset, int max) {
         long unread = tail - read[lane];
         int n = (int) Math.min(unread, max);
         long s = read[lane];
@@ -455,7 +455,7 @@ public final class RecordBuffer {
         long memoryEnd = memoryEnd();
         int mask = ring.length - 1;
         for (int i = 0; i < n; i++) {
-            LogRecord r = s + i < memoryEnd ? ring[(int) ((s + i) & mask)] : null;
+            LogLine r = s + i < memoryEnd ? ring[(int) ((s + i) & mask)] : null;
             if (r == null) {
                 // on disk: read back at most about one memory bound per take, the carry holds them meanwhile
                 if (fromDisk >= capacityBytes && i > 0) {
@@ -478,8 +478,8 @@ public final class RecordBuffer {
         return n;
     }
 
-    private LogRecord readSpilled(int lane) {
-        LogRecord r = spill == null ? null : spill.read(lane);
+    private LogLine readSpilled(int lane) {
+        LogLine r = spill == null ? null : spill.read(lane);
         if (r != null) {
             return r;
         }
@@ -489,7 +489,7 @@ public final class RecordBuffer {
         String why = spill == null ? "no spill store" : spill.readError(lane);
         spillReadError[lane] = why;
         // a visible stand-in keeps the order and the count of lines; the loss is counted for this lane
-        return LogRecord.of(("[firetap: a line spilled to disk could not be read back: " + why + "]")
+        return LogLine.of(("[firetap: a line spilled to disk could not be read back: " + why + "]")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8), System.currentTimeMillis(),
                 io.firetap.core.Source.TELEMETRY_EXTENSION, null);
     }
