@@ -202,7 +202,8 @@ public final class AwsJsonCall {
                 message != null ? message : "HTTP " + status);
     }
 
-    private static String string(JsonObject object, String member) {
+    /** A member's value as a string, {@code null} when it is absent or not a string or number. */
+    static String string(JsonObject object, String member) {
         JsonElement e = object.get(member);
         return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
     }

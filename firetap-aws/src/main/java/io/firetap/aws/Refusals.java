@@ -71,17 +71,12 @@ public final class Refusals {
         JsonArray entries = list != null && list.isJsonArray() ? list.getAsJsonArray() : new JsonArray();
         for (int i = 0; i < entries.size(); i++) {
             JsonObject entry = entries.get(i).isJsonObject() ? entries.get(i).getAsJsonObject() : null;
-            String code = entry == null ? null : string(entry, "ErrorCode");
+            String code = entry == null ? null : AwsJsonCall.string(entry, "ErrorCode");
             if (code != null) {
-                failures.add(entry(i, code, string(entry, "ErrorMessage")));
+                failures.add(entry(i, code, AwsJsonCall.string(entry, "ErrorMessage")));
             }
         }
         return SendResult.partial(failures);
-    }
-
-    private static String string(JsonObject object, String member) {
-        JsonElement e = object.get(member);
-        return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
     }
 
     private void reportOnce(String code, String message) {
