@@ -7,6 +7,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -32,9 +34,10 @@ public final class AwsClientSettings {
 
     /** How long opening a connection may take: a flush must be able to give up well before a deadline. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    /** The variable that picks the SDK's HTTP transport: {@code urlconnection} (the default) or {@code netty}. */
+    /** The variable that picks the transport: {@code direct} (the default), {@code urlconnection} or {@code netty}. */
     public static final String HTTP_CLIENT = "FIRETAP_AWS_HTTP_CLIENT";
-    public static final AwsHttpClient DEFAULT_HTTP_CLIENT = AwsHttpClient.URLCONNECTION;
+    public static final AwsHttpClient DEFAULT_HTTP_CLIENT = AwsHttpClient.DIRECT;
+    private static final Logger LOG = LoggerFactory.getLogger(AwsClientSettings.class);
 
     private final String regionName;
     private final String accessKeyId;
@@ -82,8 +85,35 @@ public final class AwsClientSettings {
         Optional<String> key = settings.get("AWS_ACCESS_KEY_ID");
         Optional<String> secret = settings.get("AWS_SECRET_ACCESS_KEY");
         boolean keys = key.isPresent() && secret.isPresent();
+        if (httpClient == AwsHttpClient.DIRECT) {
+            String needsSdk = needsSdk(settings, keys);
+            if (needsSdk != null) {
+                LOG.info("{}: {}; the {} sink uses the SDK's client (urlconnection) instead", HTTP_CLIENT + "="
+                        + settings.get(HTTP_CLIENT).orElse("direct (the default)"), needsSdk,
+                        serviceId.toLowerCase(Locale.ROOT));
+                httpClient = AwsHttpClient.URLCONNECTION;
+            }
+        }
         return new AwsClientSettings(regionName.trim(), keys ? key.get() : null, keys ? secret.get() : null,
                 keys ? settings.get("AWS_SESSION_TOKEN").orElse(null) : null, endpoint, callTimeout, httpClient);
+    }
+
+    /**
+     * Why {@link AwsHttpClient#DIRECT} cannot serve these settings, or {@code null}: it signs with the
+     * key variables only (Lambda sets them for every function; SnapStart and containers use other
+     * providers, which only the SDK reads), and it knows the standard endpoints only.
+     */
+    private static String needsSdk(Settings settings, boolean keys) {
+        if (!keys) {
+            return "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set, and only the SDK reads the other credential"
+                    + " providers";
+        }
+        for (String variable : new String[] {"AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT"}) {
+            if (settings.get(variable).map(v -> v.trim().equalsIgnoreCase("true")).orElse(false)) {
+                return variable + " is set, and only the SDK knows those endpoints";
+            }
+        }
+        return null;
     }
 
     /** Whether the SDK's netty client and netty itself can be loaded; neither is initialised here. */
@@ -110,6 +140,24 @@ public final class AwsClientSettings {
                 throw ConfigException.invalid(variable, value, "an http:// or https:// URL such as http://127.0.0.1:4566");
             }
         });
+    }
+
+    /** The region's name, e.g. {@code us-east-1}. */
+    public String regionName() {
+        return regionName;
+    }
+
+    /** The key variables, for {@link AwsHttpClient#DIRECT}, which is chosen only when they are set. */
+    String accessKeyId() {
+        return accessKeyId;
+    }
+
+    String secretAccessKey() {
+        return secretAccessKey;
+    }
+
+    String sessionToken() {
+        return sessionToken;
     }
 
     /** Where the service is. */
@@ -149,7 +197,10 @@ public final class AwsClientSettings {
         return callTimeout;
     }
 
-    /** The HTTP transport, {@value #HTTP_CLIENT}. */
+    /**
+     * The HTTP transport, {@value #HTTP_CLIENT}; {@link AwsHttpClient#URLCONNECTION} where
+     * {@link AwsHttpClient#DIRECT} was asked for but cannot serve these settings (logged once).
+     */
     public AwsHttpClient httpClient() {
         return httpClient;
     }

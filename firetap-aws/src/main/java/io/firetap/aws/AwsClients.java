@@ -118,6 +118,9 @@ public final class AwsClients {
      */
     public static boolean retryable(Throwable t) {
         Throwable cause = unwrap(t);
+        if (cause instanceof AwsErrorResponse e) {
+            return e.statusCode() >= 500 || e.statusCode() == 429 || THROTTLING.contains(e.errorCode());
+        }
         if (cause instanceof AwsServiceException e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             return e.statusCode() >= 500 || e.statusCode() == 429 || e.isThrottlingException()
@@ -130,6 +133,9 @@ public final class AwsClients {
     /** The service's error code, or the exception's simple name. */
     public static String errorCode(Throwable t) {
         Throwable cause = unwrap(t);
+        if (cause instanceof AwsErrorResponse e) {
+            return e.errorCode();
+        }
         if (cause instanceof AwsServiceException e && e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null) {
             return e.awsErrorDetails().errorCode();
         }
@@ -140,6 +146,9 @@ public final class AwsClients {
     public static String describe(Throwable t) {
         Throwable cause = unwrap(t);
         String message = cause.getMessage();
+        if (cause instanceof AwsErrorResponse e) {
+            return message + " (HTTP " + e.statusCode() + ")";
+        }
         if (cause instanceof AwsServiceException e && e.awsErrorDetails() != null) {
             message = e.awsErrorDetails().errorMessage() + " (HTTP " + e.statusCode() + ")";
         }

@@ -1,17 +1,24 @@
 package io.firetap.aws;
 
 /**
- * The HTTP transport under the AWS sinks' SDK clients, chosen by {@value AwsClientSettings#HTTP_CLIENT}.
+ * The HTTP transport of the AWS sinks, chosen by {@value AwsClientSettings#HTTP_CLIENT}.
  *
- * <p>Both send the same signed requests with the same timeouts and no SDK retries; they differ in
- * what they cost inside the function's sandbox, measured side by side in {@code bench/e2e}'s
- * {@code TransportStart} (see the README's performance section).
+ * <p>All send the same signed requests with the same timeouts and no retries of their own (the
+ * pipeline retries); they differ in what they cost inside the function's sandbox, measured side by
+ * side in {@code bench/e2e} (see the README's "Which HTTP transport, and why").
  */
 public enum AwsHttpClient {
     /**
-     * The default: the SDK's synchronous client on the JDK's {@code HttpURLConnection}. A call blocks
-     * the sink's pipeline worker, which waits for the answer anyway, so no thread and no event loop
-     * is added; it reaches its first call sooner and holds less memory than netty.
+     * The default: no SDK client on the call path. The sink writes the JSON body itself (it already
+     * does for the SDK), {@link AwsJsonCall} signs it (SigV4, the JDK's HMAC), POSTs it on the JDK's
+     * {@code HttpURLConnection} and reads the answer. Firehose and Kinesis (AWS JSON 1.1); other
+     * sinks, and a sandbox whose credentials or endpoint need the SDK (no key variables, FIPS or
+     * dual-stack endpoints), use {@link #URLCONNECTION} instead, said in one log line.
+     */
+    DIRECT,
+    /**
+     * The SDK's synchronous client on the JDK's {@code HttpURLConnection}. A call blocks the sink's
+     * pipeline worker, which waits for the answer anyway, so no thread and no event loop is added.
      */
     URLCONNECTION,
     /**

@@ -1,7 +1,12 @@
 package io.firetap.aws;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import io.firetap.core.sink.EntryFailure;
 import io.firetap.core.sink.SendResult;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -49,6 +54,29 @@ public final class Refusals {
             reportOnce(code, message);
         }
         return new EntryFailure(index, retryable, code, message);
+    }
+
+    /**
+     * The result of an {@link AwsJsonCall} whose answer counts its failed entries in the member
+     * {@code failedCount} and lists one result per request entry, in order, in {@code results}; an
+     * entry failed when its result has an {@code ErrorCode}.
+     */
+    public SendResult entries(JsonObject answer, String failedCount, String results) {
+        JsonElement count = answer.get(failedCount);
+        if (count == null || count.isJsonNull() || count.getAsInt() == 0) {
+            return SendResult.success();
+        }
+        List<EntryFailure> failures = new ArrayList<>(count.getAsInt());
+        JsonElement list = answer.get(results);
+        JsonArray entries = list != null && list.isJsonArray() ? list.getAsJsonArray() : new JsonArray();
+        for (int i = 0; i < entries.size(); i++) {
+            JsonObject entry = entries.get(i).isJsonObject() ? entries.get(i).getAsJsonObject() : null;
+            String code = entry == null ? null : AwsJsonCall.string(entry, "ErrorCode");
+            if (code != null) {
+                failures.add(entry(i, code, AwsJsonCall.string(entry, "ErrorMessage")));
+            }
+        }
+        return SendResult.partial(failures);
     }
 
     private void reportOnce(String code, String message) {

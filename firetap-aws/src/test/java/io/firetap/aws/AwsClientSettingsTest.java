@@ -23,14 +23,47 @@ class AwsClientSettingsTest {
         return AwsClientSettings.from(Settings.of(values), "FIREHOSE");
     }
 
+    private static final Map<String, String> KEYS = Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY", "not-a-secret");
+
     @Test
-    void theDefaultTransportIsUrlConnection() {
-        assertThat(from(Map.of()).httpClient()).isEqualTo(AwsHttpClient.URLCONNECTION);
-        assertThat(from(Map.of("FIRETAP_AWS_HTTP_CLIENT", " ")).httpClient()).isEqualTo(AwsHttpClient.URLCONNECTION);
+    void theDefaultTransportIsDirectWhenTheKeyVariablesAreSet() {
+        assertThat(from(KEYS).httpClient()).isEqualTo(AwsHttpClient.DIRECT);
+        Map<String, String> blank = new HashMap<>(KEYS);
+        blank.put("FIRETAP_AWS_HTTP_CLIENT", " ");
+        assertThat(from(blank).httpClient()).isEqualTo(AwsHttpClient.DIRECT);
     }
 
     @Test
-    void nettyAndUrlConnectionAreChosenByNameInAnyCase() {
+    void directFallsBackToTheSdksUrlConnectionClientWhereOnlyTheSdkCanServe() {
+        // no key variables: SnapStart, containers, profiles — providers only the SDK reads
+        assertThat(from(Map.of()).httpClient()).isEqualTo(AwsHttpClient.URLCONNECTION);
+        assertThat(from(Map.of("FIRETAP_AWS_HTTP_CLIENT", "direct")).httpClient()).isEqualTo(AwsHttpClient.URLCONNECTION);
+        for (String variable : new String[] {"AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT"}) {
+            Map<String, String> values = new HashMap<>(KEYS);
+            values.put(variable, "true");
+            assertThat(from(values).httpClient()).as(variable).isEqualTo(AwsHttpClient.URLCONNECTION);
+        }
+    }
+
+    @Test
+    void directCallsGoToTheRegionsStandardEndpointOrTheOverride() {
+        assertThat(AwsJsonCall.of(from(KEYS), "firehose", "Firehose_20150804.PutRecordBatch").url())
+                .hasToString("https://firehose.eu-west-1.amazonaws.com/");
+        Map<String, String> china = new HashMap<>(KEYS);
+        china.put("AWS_REGION", "cn-north-1");
+        assertThat(AwsJsonCall.of(from(china), "kinesis", "Kinesis_20131202.PutRecords").url())
+                .hasToString("https://kinesis.cn-north-1.amazonaws.com.cn/");
+        Map<String, String> local = new HashMap<>(KEYS);
+        local.put("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
+        assertThat(AwsJsonCall.of(from(local), "kinesis", "Kinesis_20131202.PutRecords").url())
+                .hasToString("http://127.0.0.1:4566/");
+    }
+
+    @Test
+    void theTransportsAreChosenByNameInAnyCase() {
+        assertThat(from(Map.of("FIRETAP_AWS_HTTP_CLIENT", "Direct", "AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"))
+                .httpClient()).isEqualTo(AwsHttpClient.DIRECT);
         assertThat(from(Map.of("FIRETAP_AWS_HTTP_CLIENT", "netty")).httpClient()).isEqualTo(AwsHttpClient.NETTY);
         assertThat(from(Map.of("FIRETAP_AWS_HTTP_CLIENT", "Netty")).httpClient()).isEqualTo(AwsHttpClient.NETTY);
         assertThat(from(Map.of("FIRETAP_AWS_HTTP_CLIENT", "urlconnection")).httpClient())
@@ -41,7 +74,7 @@ class AwsClientSettingsTest {
     void anUnknownTransportNamesTheVariableTheValueAndWhatIsAllowed() {
         assertThatThrownBy(() -> from(Map.of("FIRETAP_AWS_HTTP_CLIENT", "crt")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("FIRETAP_AWS_HTTP_CLIENT='crt' is not valid: expected one of urlconnection, netty")
+                .hasMessage("FIRETAP_AWS_HTTP_CLIENT='crt' is not valid: expected one of direct, urlconnection, netty")
                 .satisfies(e -> assertThat(((ConfigException) e).variable()).isEqualTo("FIRETAP_AWS_HTTP_CLIENT"));
     }
 

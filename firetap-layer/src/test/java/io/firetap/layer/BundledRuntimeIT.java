@@ -65,11 +65,11 @@ class BundledRuntimeIT {
         assertThat(run.commandLine).startsWith(layer.resolve("firetap/jre/bin/java").toString())
                 .contains(option + archive).contains("aaa-my-sink.jar io.firetap.extension.ExtensionMain");
         List<String> loaded = Files.readAllLines(classLog);
-        // firetap's own classes, the SDK's and its HTTP client's: from the archive, not from the jars
+        // firetap's own classes and the default AWS transport's, the JDK's HttpURLConnection: from the archive, not from the jars
         assertThat(loaded).anyMatch(l -> l.contains(" io.firetap.extension.ExtensionMain source: shared objects file"))
                 .anyMatch(l -> l.contains(" io.firetap.wrapper.internal.WrapperEndpoints source: shared objects file"))
-                .anyMatch(l -> l.contains(" software.amazon.awssdk.services.firehose.DefaultFirehoseClient source: shared objects file"))
-                .anyMatch(l -> l.contains(" software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient source: shared objects file"));
+                .anyMatch(l -> l.contains(" io.firetap.aws.AwsJsonCall source: shared objects file"))
+                .anyMatch(l -> l.contains(" sun.net.www.protocol.http.HttpURLConnection source: shared objects file"));
         long fromJars = loaded.stream().filter(l -> l.contains("source: file:")).count();
         assertThat(fromJars).as("classes read from the layer's jars instead of the archive").isLessThan(100);
     }

@@ -84,7 +84,7 @@ class LayerIT {
 
     @Test
     void sixMebibyteResponsesAndOnesPostedWithExpect100ContinueReachLambdaWholeThroughTheWrapper() throws Exception {
-        // the proxy runs in the extension's JVM, whose heap is 48 MiB: it must stream a 6 MB response, not hold it
+        // the proxy runs in the extension's JVM, whose heap is 32 MiB: it must stream a 6 MB response, not hold it
         int sixMiB = 6 * 1024 * 1024;
         try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").start();
              LambdaEmulator lambda = wrapped(LargeResponseFunction.class, aws).build().start()) {

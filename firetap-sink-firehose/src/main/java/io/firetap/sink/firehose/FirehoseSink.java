@@ -1,7 +1,10 @@
 package io.firetap.sink.firehose;
 
 import io.firetap.aws.AwsClientSettings;
+import io.firetap.aws.AwsHttpClient;
+import io.firetap.aws.AwsJsonCall;
 import io.firetap.aws.PreparedBody;
+import io.firetap.aws.RecordsBody;
 import io.firetap.aws.Refusals;
 import io.firetap.aws.SdkOperation;
 import io.firetap.core.sink.EntryFailure;
@@ -24,7 +27,8 @@ import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntr
 
 /**
  * Ships records to an Amazon Data Firehose delivery stream with {@code PutRecordBatch}, on the
- * transport {@code FIRETAP_AWS_HTTP_CLIENT} names (see {@link SdkOperation}).
+ * transport {@code FIRETAP_AWS_HTTP_CLIENT} names: {@code direct} (the default, {@link AwsJsonCall},
+ * no SDK client) or the SDK's client ({@link SdkOperation}).
  *
  * <p>Limits (<a href="https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecordBatch.html">PutRecordBatch</a>):
  * 500 records and 4 MiB per call, 1,000 KiB per record before base64 encoding. Firehose bills every
@@ -52,17 +56,24 @@ public final class FirehoseSink implements Sink {
     private final String streamName;
     private final AwsClientSettings settings;
     private final Refusals refusals;
+    /** The call without the SDK's client ({@code direct}), or null. */
+    private final AwsJsonCall direct;
+    /** The call through the SDK's client, or null. */
     private final SdkOperation<PutRecordBatchRequest, PutRecordBatchResponse> putRecordBatch;
-    private final PutRecordBatchBody bodies;
+    private final RecordsBody bodies;
 
     public FirehoseSink(String streamName, AwsClientSettings settings) {
         this.streamName = Objects.requireNonNull(streamName, "streamName");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.direct = settings.httpClient() == AwsHttpClient.DIRECT
+                ? AwsJsonCall.of(settings, "firehose", "Firehose_20150804.PutRecordBatch")
+                : null;
         this.putRecordBatch = switch (settings.httpClient()) {
+            case DIRECT -> null;
             case URLCONNECTION -> SdkOperation.sync(settings, FirehoseClient::builder, FirehoseClient::putRecordBatch);
             case NETTY -> SdkOperation.async(settings, FirehoseAsyncClient::builder, FirehoseAsyncClient::putRecordBatch);
         };
-        this.bodies = new PutRecordBatchBody(streamName);
+        this.bodies = new RecordsBody("DeliveryStreamName", streamName);
         this.refusals = new Refusals(LOG, "Firehose refused records for delivery stream '" + streamName + "'",
                 "check the stream name, its region and the function role's firehose:PutRecordBatch permission",
                 RETRYABLE_ENTRY_ERRORS);
@@ -79,12 +90,16 @@ public final class FirehoseSink implements Sink {
     }
 
     /**
-     * Builds the client on the calling (pipeline worker) thread, so several sinks build theirs in
-     * parallel and the extension's registration never waits for it, then warms the SDK with one call
-     * to a loopback stub (see {@link SdkOperation#startWarm}) so the first invocation does not pay for it.
+     * On the SDK's client: builds the client on the calling (pipeline worker) thread, so several
+     * sinks build theirs in parallel and the extension's registration never waits for it, then warms
+     * the SDK with one call to a loopback stub (see {@link SdkOperation#startWarm}) so the first
+     * invocation does not pay for it. {@code direct} has nothing to build or warm.
      */
     @Override
     public CompletableFuture<Void> start() {
+        if (direct != null) {
+            return CompletableFuture.completedFuture(null);
+        }
         try {
             putRecordBatch.startWarm("application/x-amz-json-1.1",
                     "{\"FailedPutCount\":0,\"Encrypted\":false,\"RequestResponses\":[{\"RecordId\":\"warm-up\"}]}"
@@ -97,10 +112,10 @@ public final class FirehoseSink implements Sink {
     }
 
     /**
-     * One {@code PutRecordBatch} call. The body is written here (see {@link PutRecordBatchBody}) and
-     * handed to the SDK through {@link PreparedBody}; the SDK signs, sends and parses as usual. On the
-     * default transport the call runs on this (the pipeline worker's) thread and the future is
-     * complete on return.
+     * One {@code PutRecordBatch} call. The body is written here (see {@link RecordsBody}) and sent by
+     * {@link AwsJsonCall}, or handed to the SDK through {@link PreparedBody}, which signs, sends and
+     * parses as usual. Except on netty, the call runs on this (the pipeline worker's) thread and the
+     * future is complete on return.
      */
     @Override
     public CompletableFuture<SendResult> send(List<SinkRecord> batch) {
@@ -109,6 +124,11 @@ public final class FirehoseSink implements Sink {
             body = bodies.encode(batch);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
+        }
+        if (direct != null) {
+            return direct.call(body).handle((answer, error) -> error != null
+                    ? refusals.wholeCall(batch.size(), error)
+                    : refusals.entries(answer, "FailedPutCount", "RequestResponses"));
         }
         return putRecordBatch.call(request(body)).handle((response, error) -> error != null
                 ? refusals.wholeCall(batch.size(), error)
@@ -139,10 +159,10 @@ public final class FirehoseSink implements Sink {
         return SendResult.partial(failures);
     }
 
-    /** Closes the client in the background; the pipeline waits on the future only as long as its deadline allows. */
+    /** Closes the SDK's client in the background ({@code direct} has none); the pipeline waits on the future only as long as its deadline allows. */
     @Override
     public CompletableFuture<Void> shutdown() {
-        return putRecordBatch.close();
+        return direct != null ? CompletableFuture.completedFuture(null) : putRecordBatch.close();
     }
 
     @Override

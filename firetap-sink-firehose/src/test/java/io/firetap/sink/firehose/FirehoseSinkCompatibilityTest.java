@@ -1,5 +1,7 @@
 package io.firetap.sink.firehose;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.firetap.core.config.Settings;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkContext;
@@ -8,13 +10,21 @@ import io.firetap.testkit.aws.AwsEndpoint;
 import io.firetap.testkit.fault.Faults;
 import io.firetap.testkit.sink.SinkCompatibilityKit;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
-/** The FirehoseSink, through the real SDK client on the default transport, against the testkit's Firehose endpoint. */
+/** The FirehoseSink on the default transport ({@code direct}: no SDK client; the subclasses run the SDK's), against the testkit's Firehose endpoint. */
 class FirehoseSinkCompatibilityTest extends SinkCompatibilityKit {
 
     /** {@code FIRETAP_AWS_HTTP_CLIENT} for the sinks of this run; unset means the default. */
     String httpClient() {
         return null;
+    }
+
+    @Test
+    void theSinksOfThisRunAreOnTheTransportAskedFor() {
+        assertThat(destination().newSink(Settings.of(Map.of())).toString())
+                .contains(", " + (httpClient() == null ? "direct" : httpClient()) + "]");
     }
 
     @Override

@@ -18,13 +18,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A call the endpoint never answers ends at {@code FIRETAP_SEND_TIMEOUT} as a retryable failure on
- * either transport — on the default one inside {@code send}, which blocks the pipeline worker that
+ * every transport — on the blocking ones (direct, urlconnection) inside {@code send}, which blocks the pipeline worker that
  * calls it, so the bound must come from the client itself.
  */
 class FirehoseSinkTimeoutTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"urlconnection", "netty"})
+    @ValueSource(strings = {"direct", "urlconnection", "netty"})
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aCallThatIsNeverAnsweredFailsRetryablyAtTheSendTimeout(String httpClient) throws Exception {
         try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").start()) {

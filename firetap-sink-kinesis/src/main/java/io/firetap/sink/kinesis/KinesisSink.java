@@ -1,6 +1,9 @@
 package io.firetap.sink.kinesis;
 
 import io.firetap.aws.AwsClientSettings;
+import io.firetap.aws.AwsHttpClient;
+import io.firetap.aws.AwsJsonCall;
+import io.firetap.aws.RecordsBody;
 import io.firetap.aws.Refusals;
 import io.firetap.aws.SdkOperation;
 import io.firetap.core.sink.EntryFailure;
@@ -25,7 +28,9 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * Ships records to a Kinesis data stream with {@code PutRecords}, on the transport
- * {@code FIRETAP_AWS_HTTP_CLIENT} names (see {@link SdkOperation}).
+ * {@code FIRETAP_AWS_HTTP_CLIENT} names: {@code direct} (the default: the JSON 1.1 document written
+ * here, see {@link RecordsBody}, sent by {@link AwsJsonCall}, no SDK client) or the SDK's client
+ * (CBOR, see {@link SdkOperation}). The service takes both encodings.
  *
  * <p>Limits (<a href="https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html">PutRecords</a>):
  * 500 records and 5 MiB per call and 1 MiB per record, partition keys included (streams can be set
@@ -51,6 +56,10 @@ public final class KinesisSink implements Sink {
     private final PartitionKeys keys;
     private final int maxRecordBytes;
     private final Refusals refusals;
+    /** The call without the SDK's client ({@code direct}), or null. */
+    private final AwsJsonCall direct;
+    private final RecordsBody bodies;
+    /** The call through the SDK's client, or null. */
     private final SdkOperation<PutRecordsRequest, PutRecordsResponse> putRecords;
 
     public KinesisSink(String streamName, AwsClientSettings settings, PartitionKeys keys, int maxRecordBytes) {
@@ -58,7 +67,12 @@ public final class KinesisSink implements Sink {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.maxRecordBytes = maxRecordBytes;
+        this.direct = settings.httpClient() == AwsHttpClient.DIRECT
+                ? AwsJsonCall.of(settings, "kinesis", "Kinesis_20131202.PutRecords")
+                : null;
+        this.bodies = new RecordsBody("StreamName", streamName);
         this.putRecords = switch (settings.httpClient()) {
+            case DIRECT -> null;
             case URLCONNECTION -> SdkOperation.sync(settings, KinesisClient::builder, KinesisClient::putRecords);
             case NETTY -> SdkOperation.async(settings, KinesisAsyncClient::builder, KinesisAsyncClient::putRecords);
         };
@@ -80,9 +94,16 @@ public final class KinesisSink implements Sink {
         return new SinkLimits(MAX_RECORDS_PER_CALL, perCall, maxRecordBytes - key, key);
     }
 
-    /** Builds the client on the pipeline worker's thread, then warms the SDK against a loopback stub (see {@link SdkOperation#startWarm}). */
+    /**
+     * On the SDK's client: builds the client on the pipeline worker's thread, then warms the SDK
+     * against a loopback stub (see {@link SdkOperation#startWarm}). {@code direct} has nothing to
+     * build or warm.
+     */
     @Override
     public CompletableFuture<Void> start() {
+        if (direct != null) {
+            return CompletableFuture.completedFuture(null);
+        }
         try {
             // an empty CBOR map: the call completes, having loaded and run the whole request path
             putRecords.startWarm("application/x-amz-cbor-1.1", new byte[] {(byte) 0xa0},
@@ -98,6 +119,17 @@ public final class KinesisSink implements Sink {
 
     @Override
     public CompletableFuture<SendResult> send(List<SinkRecord> batch) {
+        if (direct != null) {
+            byte[] body;
+            try {
+                body = bodies.encode(batch, keys::keyFor);
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(refusals.wholeCall(batch.size(), e));
+            }
+            return direct.call(body).handle((answer, error) -> error != null
+                    ? refusals.wholeCall(batch.size(), error)
+                    : refusals.entries(answer, "FailedRecordCount", "Records"));
+        }
         List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.size());
         for (SinkRecord r : batch) {
             entries.add(PutRecordsRequestEntry.builder()
@@ -127,7 +159,7 @@ public final class KinesisSink implements Sink {
 
     @Override
     public CompletableFuture<Void> shutdown() {
-        return putRecords.close();
+        return direct != null ? CompletableFuture.completedFuture(null) : putRecords.close();
     }
 
     @Override

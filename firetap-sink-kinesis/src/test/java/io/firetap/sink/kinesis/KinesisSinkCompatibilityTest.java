@@ -1,5 +1,7 @@
 package io.firetap.sink.kinesis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.firetap.core.config.Settings;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkContext;
@@ -10,16 +12,23 @@ import io.firetap.testkit.sink.SinkCompatibilityKit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
- * The KinesisSink, through the real SDK client (CBOR) on the default transport, against the testkit's
- * Kinesis endpoint with 4 shards.
+ * The KinesisSink on the default transport ({@code direct}: JSON 1.1, no SDK client; the subclasses run
+ * the SDK's, CBOR), against the testkit's Kinesis endpoint with 4 shards.
  */
 class KinesisSinkCompatibilityTest extends SinkCompatibilityKit {
 
     /** {@code FIRETAP_AWS_HTTP_CLIENT} for the sinks of this run; unset means the default. */
     String httpClient() {
         return null;
+    }
+
+    @Test
+    void theSinksOfThisRunAreOnTheTransportAskedFor() {
+        assertThat(destination().newSink(Settings.of(Map.of())).toString())
+                .contains(", " + (httpClient() == null ? "direct" : httpClient()) + "]");
     }
 
     @Override

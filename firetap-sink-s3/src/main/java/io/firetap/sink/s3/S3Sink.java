@@ -66,7 +66,8 @@ public final class S3Sink implements Sink {
         // path-style for local endpoints; the object's bytes are in memory, so no streaming checksum trailer
         boolean local = settings.endpoint().isPresent();
         this.putObject = switch (settings.httpClient()) {
-            case URLCONNECTION -> SdkOperation.sync(settings, () -> S3Client.builder().forcePathStyle(local)
+            // direct speaks AWS JSON 1.1 only; S3's REST calls stay on the SDK's client over the same HttpURLConnection
+            case DIRECT, URLCONNECTION -> SdkOperation.sync(settings, () -> S3Client.builder().forcePathStyle(local)
                     .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED),
                     (S3Client s3, Put put) -> s3.putObject(put.request(), RequestBody.fromContentProvider(
                             ContentStreamProvider.fromByteArrayUnsafe(put.body()), put.body().length,

@@ -36,8 +36,9 @@ import java.util.stream.Stream;
 
 /**
  * The end-to-end benchmark behind {@code bench/run}: the built layer (real launcher, extension and
- * sh wrapper) under the testkit's Lambda emulator, shipping through the real Firehose SDK client to
- * the fake Firehose on loopback. Writes {@code <out>/<date>.md}, {@code .json} and {@code .svg}.
+ * sh wrapper) under the testkit's Lambda emulator, shipping through the Firehose sink on its default
+ * transport ({@code FIRETAP_AWS_HTTP_CLIENT}, which the bench's environment can set) to the fake
+ * Firehose on loopback. Writes {@code <out>/<date>.md}, {@code .json} and {@code .svg}.
  */
 public final class EndToEndBench {
     private static final int[] LINE_SIZES = {100, 1024, 16 * 1024};

@@ -1,4 +1,4 @@
-package io.firetap.sink.firehose;
+package io.firetap.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The PutRecordBatch document the sink writes itself, read back as a JSON parser (and the service) reads it. */
-class PutRecordBatchBodyTest {
+/** The records documents the sinks write themselves, read back as a JSON parser (and the service) reads them. */
+class RecordsBodyTest {
 
     @Test
     void everyRecordDecodesToItsPayloadAtChunkBoundariesAndAroundThem() {
@@ -31,7 +31,7 @@ class PutRecordBatchBodyTest {
             records.add(new SinkRecord(p, 1, null, 0L));
         }
 
-        byte[] body = new PutRecordBatchBody("logs").encode(records);
+        byte[] body = new RecordsBody("DeliveryStreamName", "logs").encode(records);
 
         JsonObject document = JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
         assertThat(document.keySet()).containsExactly("DeliveryStreamName", "Records");
@@ -49,11 +49,37 @@ class PutRecordBatchBodyTest {
 
     @Test
     void theStreamNameIsAJsonStringWhateverItHolds() {
-        byte[] body = new PutRecordBatchBody("odd\"name\\with\u0001").encode(List.of(SinkRecord.ofLine("x")));
+        byte[] body = new RecordsBody("DeliveryStreamName", "odd\"name\\with\u0001").encode(List.of(SinkRecord.ofLine("x")));
 
         JsonObject document = JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
         assertThat(document.get("DeliveryStreamName").getAsString()).isEqualTo("odd\"name\\with\u0001");
         assertThat(document.getAsJsonArray("Records").get(0).getAsJsonObject().get("Data").getAsString())
                 .isEqualTo(Base64.getEncoder().encodeToString("x\n".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void partitionKeysFollowTheDataOfTheirRecordAndAreAskedOnceEach() {
+        List<SinkRecord> records = List.of(SinkRecord.ofLine("a"), SinkRecord.ofLine("bc"), SinkRecord.ofLine(""));
+        List<String> keys = List.of("0", "odd\"key\\\u0001", "k");
+        List<SinkRecord> asked = new ArrayList<>();
+
+        byte[] body = new RecordsBody("StreamName", "stream").encode(records, r -> {
+            asked.add(r);
+            return keys.get(asked.size() - 1);
+        });
+
+        assertThat(asked).containsExactlyElementsOf(records);
+        JsonObject document = JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
+        assertThat(document.keySet()).containsExactly("StreamName", "Records");
+        assertThat(document.get("StreamName").getAsString()).isEqualTo("stream");
+        JsonArray entries = document.getAsJsonArray("Records");
+        assertThat(entries).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            JsonObject entry = entries.get(i).getAsJsonObject();
+            assertThat(entry.keySet()).containsExactly("Data", "PartitionKey");
+            assertThat(entry.get("Data").getAsString())
+                    .isEqualTo(Base64.getEncoder().encodeToString(records.get(i).payload()));
+            assertThat(entry.get("PartitionKey").getAsString()).isEqualTo(keys.get(i));
+        }
     }
 }
