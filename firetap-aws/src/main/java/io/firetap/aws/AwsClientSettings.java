@@ -147,16 +147,22 @@ public final class AwsClientSettings {
         return regionName;
     }
 
-    /** The key variables, for {@link AwsHttpClient#DIRECT}, which is chosen only when they are set. */
-    String accessKeyId() {
+    /**
+     * {@code AWS_ACCESS_KEY_ID}, which {@link AwsHttpClient#DIRECT} signs with (it is chosen only when
+     * the key variables are set); {@code null} when they are not. Like {@link #credentials()}, these
+     * are secrets: never log them.
+     */
+    public String accessKeyId() {
         return accessKeyId;
     }
 
-    String secretAccessKey() {
+    /** {@code AWS_SECRET_ACCESS_KEY}, or {@code null} (see {@link #accessKeyId()}). */
+    public String secretAccessKey() {
         return secretAccessKey;
     }
 
-    String sessionToken() {
+    /** {@code AWS_SESSION_TOKEN}, or {@code null} when there is none (see {@link #accessKeyId()}). */
+    public String sessionToken() {
         return sessionToken;
     }
 

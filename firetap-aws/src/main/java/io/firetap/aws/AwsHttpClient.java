@@ -1,5 +1,7 @@
 package io.firetap.aws;
 
+import io.firetap.aws.internal.AwsJsonCall;
+
 /**
  * The HTTP transport of the AWS sinks, chosen by {@value AwsClientSettings#HTTP_CLIENT}.
  *

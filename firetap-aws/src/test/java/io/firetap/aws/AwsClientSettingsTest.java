@@ -3,6 +3,7 @@ package io.firetap.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.firetap.aws.internal.AwsJsonCall;
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
 import java.io.File;

@@ -68,7 +68,7 @@ class BundledRuntimeIT {
         // firetap's own classes and the default AWS transport's, the JDK's HttpURLConnection: from the archive, not from the jars
         assertThat(loaded).anyMatch(l -> l.contains(" io.firetap.extension.ExtensionMain source: shared objects file"))
                 .anyMatch(l -> l.contains(" io.firetap.wrapper.internal.WrapperEndpoints source: shared objects file"))
-                .anyMatch(l -> l.contains(" io.firetap.aws.AwsJsonCall source: shared objects file"))
+                .anyMatch(l -> l.contains(" io.firetap.aws.internal.AwsJsonCall source: shared objects file"))
                 .anyMatch(l -> l.contains(" sun.net.www.protocol.http.HttpURLConnection source: shared objects file"));
         long fromJars = loaded.stream().filter(l -> l.contains("source: file:")).count();
         assertThat(fromJars).as("classes read from the layer's jars instead of the archive").isLessThan(100);

@@ -2,11 +2,11 @@ package io.firetap.sink.firehose;
 
 import io.firetap.aws.AwsClientSettings;
 import io.firetap.aws.AwsHttpClient;
-import io.firetap.aws.AwsJsonCall;
-import io.firetap.aws.PreparedBody;
-import io.firetap.aws.RecordsBody;
-import io.firetap.aws.Refusals;
-import io.firetap.aws.SdkOperation;
+import io.firetap.aws.internal.AwsJsonCall;
+import io.firetap.aws.internal.PreparedBody;
+import io.firetap.aws.internal.RecordsBody;
+import io.firetap.aws.internal.Refusals;
+import io.firetap.aws.internal.SdkOperation;
 import io.firetap.core.sink.EntryFailure;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;

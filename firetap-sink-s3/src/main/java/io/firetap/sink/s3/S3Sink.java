@@ -1,8 +1,8 @@
 package io.firetap.sink.s3;
 
 import io.firetap.aws.AwsClientSettings;
-import io.firetap.aws.Refusals;
-import io.firetap.aws.SdkOperation;
+import io.firetap.aws.internal.Refusals;
+import io.firetap.aws.internal.SdkOperation;
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkLimits;

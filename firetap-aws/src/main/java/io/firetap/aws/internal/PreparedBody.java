@@ -1,4 +1,4 @@
-package io.firetap.aws;
+package io.firetap.aws.internal;
 
 import java.util.Optional;
 import software.amazon.awssdk.core.ClientType;

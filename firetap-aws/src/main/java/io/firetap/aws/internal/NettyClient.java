@@ -1,5 +1,7 @@
-package io.firetap.aws;
+package io.firetap.aws.internal;
 
+import io.firetap.aws.AwsClientSettings;
+import io.firetap.aws.AwsHttpClient;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;

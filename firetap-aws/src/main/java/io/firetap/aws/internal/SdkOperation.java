@@ -1,5 +1,7 @@
-package io.firetap.aws;
+package io.firetap.aws.internal;
 
+import io.firetap.aws.AwsClientSettings;
+import io.firetap.aws.AwsHttpClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;

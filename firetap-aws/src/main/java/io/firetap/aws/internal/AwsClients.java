@@ -1,6 +1,7 @@
-package io.firetap.aws;
+package io.firetap.aws.internal;
 
 import com.sun.net.httpserver.HttpServer;
+import io.firetap.aws.AwsClientSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.firetap.aws;
+package io.firetap.aws.internal;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;

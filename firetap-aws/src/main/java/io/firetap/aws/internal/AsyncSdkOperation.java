@@ -1,5 +1,6 @@
-package io.firetap.aws;
+package io.firetap.aws.internal;
 
+import io.firetap.aws.AwsClientSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.firetap.aws;
+package io.firetap.aws.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package io.firetap.aws;
+package io.firetap.aws.internal;
 
 /**
  * An AWS service's answer to an {@link AwsJsonCall} that is not a success: the HTTP status, the

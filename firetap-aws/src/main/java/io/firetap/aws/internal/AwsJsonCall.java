@@ -1,9 +1,11 @@
-package io.firetap.aws;
+package io.firetap.aws.internal;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.firetap.aws.AwsClientSettings;
+import io.firetap.aws.AwsHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.firetap.aws;
+package io.firetap.aws.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
