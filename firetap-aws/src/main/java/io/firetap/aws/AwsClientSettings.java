@@ -6,6 +6,7 @@ import io.firetap.core.pipeline.PipelineConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,85 @@ public final class AwsClientSettings {
         }
         return new AwsClientSettings(regionName.trim(), keys ? key.get() : null, keys ? secret.get() : null,
                 keys ? settings.get("AWS_SESSION_TOKEN").orElse(null) : null, endpoint, callTimeout, httpClient);
+    }
+
+    /**
+     * Settings built in code for a sink in {@code region} (e.g. {@code eu-west-1}): the credentials
+     * the SDK's default chain finds, the service's standard endpoint, a call timeout of
+     * {@link PipelineConfig#DEFAULT_SEND_TIMEOUT} and the {@link #DEFAULT_HTTP_CLIENT} transport, each
+     * until set otherwise. {@link #from} is the same from {@code AWS_*} and {@code FIRETAP_*} settings.
+     */
+    public static Builder builder(String region) {
+        return new Builder(region);
+    }
+
+    /** Configures {@link AwsClientSettings} in code; each setter checks its argument at once. */
+    public static final class Builder {
+        private final String regionName;
+        private String accessKeyId;
+        private String secretAccessKey;
+        private String sessionToken;
+        private URI endpoint;
+        private Duration callTimeout = PipelineConfig.DEFAULT_SEND_TIMEOUT;
+        private AwsHttpClient httpClient = DEFAULT_HTTP_CLIENT;
+
+        private Builder(String region) {
+            if (region == null || region.isBlank()) {
+                throw new IllegalArgumentException("a region is needed, e.g. us-east-1");
+            }
+            this.regionName = region.trim();
+        }
+
+        /**
+         * Signs with these keys ({@code sessionToken} may be {@code null}) instead of the SDK's default
+         * chain; without them {@link AwsHttpClient#DIRECT} falls back to the SDK's client.
+         */
+        public Builder credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
+            this.accessKeyId = Objects.requireNonNull(accessKeyId, "accessKeyId");
+            this.secretAccessKey = Objects.requireNonNull(secretAccessKey, "secretAccessKey");
+            this.sessionToken = sessionToken;
+            return this;
+        }
+
+        /** Another endpoint than the service's standard one (an http or https URL). */
+        public Builder endpoint(URI endpoint) {
+            Objects.requireNonNull(endpoint, "endpoint");
+            if (endpoint.getHost() == null || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+                throw new IllegalArgumentException("not an http:// or https:// URL: " + endpoint);
+            }
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /** The bound of one call, 10 ms to 15 minutes. */
+        public Builder callTimeout(Duration timeout) {
+            if (timeout.compareTo(Duration.ofMillis(10)) < 0 || timeout.compareTo(Duration.ofMinutes(15)) > 0) {
+                throw new IllegalArgumentException("callTimeout must be between 10 ms and 15 minutes: " + timeout);
+            }
+            this.callTimeout = timeout;
+            return this;
+        }
+
+        /** The transport; {@link AwsHttpClient#NETTY} needs the SDK's netty client on the class path. */
+        public Builder httpClient(AwsHttpClient httpClient) {
+            if (Objects.requireNonNull(httpClient, "httpClient") == AwsHttpClient.NETTY && !nettyPresent()) {
+                throw new IllegalArgumentException("the netty transport needs software.amazon.awssdk:netty-nio-client"
+                        + " and the io.netty jars it depends on");
+            }
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        public AwsClientSettings build() {
+            AwsHttpClient transport = httpClient;
+            if (transport == AwsHttpClient.DIRECT && accessKeyId == null) {
+                LOG.info("the direct transport signs with static keys and none were given; the SDK's client"
+                        + " (urlconnection) is used instead");
+                transport = AwsHttpClient.URLCONNECTION;
+            }
+            return new AwsClientSettings(regionName, accessKeyId, secretAccessKey, accessKeyId == null ? null : sessionToken,
+                    Optional.ofNullable(endpoint), callTimeout, transport);
+        }
     }
 
     /**

@@ -30,6 +30,27 @@ public final class PartitionKeys {
         this.fixed = fixed;
     }
 
+    /** {@code spread}: a running sequence number, spread evenly over all shards (the default). */
+    public static PartitionKeys spread() {
+        return new PartitionKeys(Mode.SPREAD, null);
+    }
+
+    /** {@code request-id}: an invocation's records on one shard, in order. */
+    public static PartitionKeys byRequestId() {
+        return new PartitionKeys(Mode.REQUEST_ID, null);
+    }
+
+    /**
+     * {@code fixed:<key>}: every record on the shard of {@code key} (1–{@value #MAX_KEY_LENGTH}
+     * printable ASCII characters).
+     */
+    public static PartitionKeys fixed(String key) {
+        if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("a partition key is 1-" + MAX_KEY_LENGTH + " printable ASCII characters");
+        }
+        return new PartitionKeys(Mode.FIXED, key);
+    }
+
     /** The strategy {@code settings} choose; {@code functionName} serves {@code function-name}. */
     public static PartitionKeys from(Settings settings, String functionName) {
         String raw = settings.get(VARIABLE).map(String::trim).orElse("spread");
