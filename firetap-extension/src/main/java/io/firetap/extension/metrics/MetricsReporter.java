@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * firetap's own metrics, in CloudWatch's embedded metric format (see {@link EmfDocument}): what came
- * in by source, what each sink delivered, retried and dropped and why, and how long each invocation
- * was held.
+ * in by source, what each sink delivered, retried and dropped and why, how long each invocation was
+ * held and — with {@link SinkMeasures} — how long lines waited for their sink and how high each
+ * sink's backlog and the buffer rose.
  *
  * <p>What it guarantees:
  * <ul>
