@@ -72,6 +72,10 @@ class MetricsEndToEndTest {
 
                 assertThat(invocations).allMatch(i -> i.status() == Invocation.Status.SUCCESS);
                 assertThat(end.process("firetap").exitCode()).isZero();
+                // every line firetap wrote is a metrics document or one of its JSON diagnostics: nothing that
+                // merely resembles EMF slips past the validation below
+                assertThat(lambda.output("firetap")).allSatisfy(line -> assertThat(EmfValidator.looksLikeEmf(line)
+                        || line.startsWith("{\"time\":\"")).as("metrics or a diagnostic: %s", line).isTrue());
                 List<String> emfOnStderr = lambda.output("firetap").stream().filter(EmfValidator::looksLikeEmf).toList();
                 List<EmfValidator.Document> docs = emfOnStderr.stream().map(EmfValidator::validate).toList();
 
