@@ -174,6 +174,12 @@ final class Soak {
                 m.put("vmRssMiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
             } else if (line.startsWith("VmHWM:")) {
                 m.put("vmHwmMiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
+            } else if (line.startsWith("RssAnon:")) {
+                // heap, stacks, malloc: what a leak would grow
+                m.put("rssAnonMiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
+            } else if (line.startsWith("RssFile:")) {
+                // mapped files paged in: the JVM's library, the class-data archive, jars
+                m.put("rssFileMiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
             }
         }
         return m;
@@ -200,14 +206,19 @@ final class Soak {
                 at100.get("vmHwmMiB"), s.get("hwmGrowthMiB")));
         StringBuilder rss = new StringBuilder();
         StringBuilder hwm = new StringBuilder();
+        StringBuilder anon = new StringBuilder();
+        StringBuilder file = new StringBuilder();
         List<Map<String, Object>> samples = (List<Map<String, Object>>) s.get("samples");
         for (int tenth = 1; tenth <= 10; tenth++) {
             Map<String, Object> m = samples.get(Math.min(samples.size(), samples.size() * tenth / 10) - 1);
             rss.append(String.format(Locale.ROOT, "%s%.1f", tenth == 1 ? "" : " ", m.get("vmRssMiB")));
             hwm.append(String.format(Locale.ROOT, "%s%.1f", tenth == 1 ? "" : " ", m.get("vmHwmMiB")));
+            anon.append(String.format(Locale.ROOT, "%s%.1f", tenth == 1 ? "" : " ", m.get("rssAnonMiB")));
+            file.append(String.format(Locale.ROOT, "%s%.1f", tenth == 1 ? "" : " ", m.get("rssFileMiB")));
         }
-        md.append("VmRSS at each tenth of the run (MiB): ").append(rss).append("; VmHWM: ").append(hwm)
-                .append(".\n\n");
+        md.append("At each tenth of the run (MiB) — VmRSS: ").append(rss).append("; VmHWM: ").append(hwm)
+                .append("; of VmRSS, RssAnon (heap, stacks, malloc): ").append(anon)
+                .append("; RssFile (mapped files): ").append(file).append(".\n\n");
         return md.toString();
     }
 }
