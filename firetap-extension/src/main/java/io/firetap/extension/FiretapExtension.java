@@ -22,6 +22,7 @@ import io.firetap.extension.internal.TelemetryListener;
 import io.firetap.extension.internal.TelemetryStart;
 import io.firetap.extension.metrics.MetricsConfig;
 import io.firetap.extension.metrics.MetricsReporter;
+import io.firetap.extension.metrics.SinkMeasures;
 import io.firetap.wrapper.internal.WrapperEndpoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -208,9 +209,13 @@ public final class FiretapExtension {
             List<Sink> sinks = !config.sinks.isEmpty() ? List.copyOf(config.sinks)
                     : SinkCatalog.load().create(new SinkContext(config.settings, function));
 
+            // with metrics on, each sink's calls are measured (delays, high-water marks); off, the sinks as they are
+            MetricsConfig metricsConfig = or(config.metrics, MetricsConfig.off());
+            SinkMeasures measures = SinkMeasures.of(metricsConfig, sinks);
             // the sinks' clients are built once the rest of init is done, not competing with it for the CPU
-            pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function).sinks(sinks)
+            pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function).sinks(measures.sinks())
                     .deferWorkers().build();
+            measures.attach(pipeline);
             lateIntake.set(pipeline);
             socket = SocketReceiver.start(boundSocket, maxLineBytes,
                     or(config.maxSocketClients, DEFAULT_MAX_SOCKET_CLIENTS), pipeline, boundaries);
@@ -227,7 +232,7 @@ public final class FiretapExtension {
 
             // firetap's own metrics. Off by default: then the barrier is not wrapped and the shutdown hooks
             // return at once
-            MetricsReporter metrics = MetricsReporter.builder(or(config.metrics, MetricsConfig.off()), function, pipeline)
+            MetricsReporter metrics = MetricsReporter.builder(metricsConfig, function, pipeline).measures(measures)
                     .wrapper(output).socket(socket).telemetry(subscribed ? telemetry : null).build();
             barrier = metrics.measure(barrier);
 

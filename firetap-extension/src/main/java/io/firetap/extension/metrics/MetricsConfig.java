@@ -33,7 +33,7 @@ public record MetricsConfig(Set<Destination> destinations, Duration interval, St
     public static final String NAMESPACE = "FIRETAP_METRICS_NAMESPACE";
 
     /**
-     * Off: EMF on stderr becomes CloudWatch custom metrics, billed per metric and function (about a dozen
+     * Off: EMF on stderr becomes CloudWatch custom metrics, billed per metric and function (about fifteen
      * per function here), and firetap is often chosen to take CloudWatch out of the path; every lost
      * line is reported in a diagnostic line whether metrics are on or not.
      */

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * firetap's own metrics, in CloudWatch's embedded metric format (see {@link EmfDocument}): what came
- * in by source, what each sink delivered, retried and dropped and why, and how long each invocation
- * was held.
+ * in by source, what each sink delivered, retried and dropped and why, how long each invocation was
+ * held and — with {@link SinkMeasures} — how long lines waited for their sink and how high each
+ * sink's backlog and the buffer rose.
  *
  * <p>What it guarantees:
  * <ul>
@@ -73,6 +74,17 @@ public final class MetricsReporter {
     public static final String HOLD = "Hold";
     /** Gauge: bytes the shared buffer holds (lines plus a fixed per-line overhead). */
     public static final String BUFFERED_BYTES = "BufferedBytes";
+    /** The most bytes the shared buffer held since the previous emission (see {@link SinkMeasures}). */
+    public static final String BUFFERED_BYTES_HIGH_WATER = "BufferedBytesHighWater";
+    /** Per sink: the most lines it had pending since the previous emission (see {@link SinkMeasures}). */
+    public static final String LINES_PENDING_HIGH_WATER = "LinesPendingHighWater";
+    /**
+     * Per sink and call that delivered: from the arrival of the oldest line in flight to the call's answer
+     * (see {@link SinkMeasures}); up to a hundred values per emission.
+     */
+    public static final String DELIVERY_DELAY = "DeliveryDelay";
+    /** Per sink: lines written to disk because the memory bound was reached ({@code FIRETAP_OVERFLOW=spill}). */
+    public static final String LINES_SPILLED = "LinesSpilled";
 
     public static final String FUNCTION_NAME = "FunctionName";
     public static final String SOURCE = "Source";
@@ -86,6 +98,10 @@ public final class MetricsReporter {
     public static final String REASON_CLOSED = "closed";
     public static final String REASON_REJECTED = "rejected";
     public static final String REASON_EXPIRED = "expired";
+    /** Lines the spill files could not take (cap reached, disk full, write error). */
+    public static final String REASON_SPILL_FAILED = "spill-failed";
+    /** Spilled lines a sink could not read back from disk (a marker line went in their place). */
+    public static final String REASON_SPILL_UNREADABLE = "spill-unreadable";
 
     /** Hold samples kept per emission: the format's limit on one metric's values. */
     static final int HOLD_SAMPLES = EmfDocument.MAX_VALUES_PER_METRIC;
@@ -96,6 +112,7 @@ public final class MetricsReporter {
     private final String[] sourceNames;
     private final LongSupplier[] sourceLines;
     private final PrintStream stderr;
+    private final SinkMeasures measures;
     private final LongSupplier nanoClock;
     private final LongSupplier epochMillisClock;
     private final long intervalNanos;
@@ -119,6 +136,7 @@ public final class MetricsReporter {
         this.sourceNames = sourceNames.toArray(new String[0]);
         this.sourceLines = sourceLines.toArray(new LongSupplier[0]);
         this.stderr = b.stderr != null ? b.stderr : System.err;
+        this.measures = b.measures != null ? b.measures : SinkMeasures.off();
         this.nanoClock = b.nanoClock != null ? b.nanoClock : System::nanoTime;
         this.epochMillisClock = b.epochMillisClock != null ? b.epochMillisClock : System::currentTimeMillis;
         this.intervalNanos = config.interval().toNanos();
@@ -139,6 +157,7 @@ public final class MetricsReporter {
         this.sourceNames = new String[0];
         this.sourceLines = new LongSupplier[0];
         this.stderr = null;
+        this.measures = SinkMeasures.off();
         this.holdNanos = null;
         this.nanoClock = null;
         this.epochMillisClock = null;
@@ -241,7 +260,7 @@ public final class MetricsReporter {
 
     private void emitSafely(boolean stderrCopy, boolean sinksCopy, boolean resetHolds) {
         try {
-            emit(stderrCopy, sinksCopy);
+            emit(stderrCopy, sinksCopy, resetHolds);
         } catch (RuntimeException e) {
             // never through the pipeline, and once: a broken emission would fail the same way every time
             if (!failureLogged) {
@@ -256,18 +275,19 @@ public final class MetricsReporter {
         }
     }
 
-    private void emit(boolean stderrCopy, boolean sinksCopy) {
+    private void emit(boolean stderrCopy, boolean sinksCopy, boolean resetWindows) {
         long now = epochMillisClock.getAsLong();
         Totals current = totals();
         double[] holds = holdSamples();
+        SinkMeasures.Reading[] readings = readings(current.pipeline(), resetWindows);
         if (sinksCopy) {
-            List<String> lines = documents(current, sinksBaseline, holds, now);
+            List<String> lines = documents(current, sinksBaseline, holds, readings, now);
             if (offerToSinks(lines, current.pipeline())) {
                 sinksBaseline = current;
             }
         }
         if (stderrCopy) {
-            List<String> lines = documents(current, stderrBaseline, holds, now);
+            List<String> lines = documents(current, stderrBaseline, holds, readings, now);
             StringBuilder out = new StringBuilder(lines.size() * 512);
             for (String line : lines) {
                 out.append(line).append('\n');
@@ -312,6 +332,18 @@ public final class MetricsReporter {
         return new Totals(pipeline.counters(), received, invocations, leftPending);
     }
 
+    /** Each sink's delays and high-water marks, or {@code null} when the sinks are not measured. */
+    private SinkMeasures.Reading[] readings(PipelineCounters counters, boolean reset) {
+        if (!measures.measuring()) {
+            return null;
+        }
+        SinkMeasures.Reading[] readings = new SinkMeasures.Reading[counters.sinks().size()];
+        for (int i = 0; i < readings.length; i++) {
+            readings[i] = measures.read(i, counters, reset);
+        }
+        return readings;
+    }
+
     /** This emission's holds in milliseconds, the largest always among them. */
     private double[] holdSamples() {
         int n = Math.min(holdsSeen, HOLD_SAMPLES);
@@ -327,7 +359,7 @@ public final class MetricsReporter {
         return ms;
     }
 
-    private static double millis(long nanos) {
+    static double millis(long nanos) {
         return Math.round(nanos / 1_000.0) / 1_000.0;
     }
 
@@ -335,7 +367,8 @@ public final class MetricsReporter {
      * The emission's documents: the function's, one per source that has received a line, one per sink,
      * one per cause of loss that occurred since the previous emission.
      */
-    private List<String> documents(Totals now, Totals before, double[] holds, long timestampMillis) {
+    private List<String> documents(Totals now, Totals before, double[] holds, SinkMeasures.Reading[] readings,
+            long timestampMillis) {
         List<String> lines = new ArrayList<>();
         PipelineCounters c = now.pipeline();
         PipelineCounters b = before.pipeline();
@@ -347,6 +380,13 @@ public final class MetricsReporter {
             function.metric(HOLD, MetricUnit.MILLISECONDS, holds);
         }
         function.metric(BUFFERED_BYTES, MetricUnit.BYTES, c.bufferedBytes());
+        if (readings != null) {
+            long peak = c.bufferedBytes();
+            for (SinkMeasures.Reading r : readings) {
+                peak = Math.max(peak, r.bufferedBytesPeak());
+            }
+            function.metric(BUFFERED_BYTES_HIGH_WATER, MetricUnit.BYTES, peak);
+        }
         lines.add(function.toJson(timestampMillis));
 
         for (int i = 0; i < sourceNames.length; i++) {
@@ -363,21 +403,31 @@ public final class MetricsReporter {
         for (int i = 0; i < c.sinks().size(); i++) {
             SinkCounters s = c.sinks().get(i);
             SinkCounters p = b.sinks().get(i);
-            lines.add(document().dimension(SINK, s.sink()).dimensionSet(FUNCTION_NAME, SINK)
+            EmfDocument sink = document().dimension(SINK, s.sink()).dimensionSet(FUNCTION_NAME, SINK)
                     .metric(LINES_DELIVERED, MetricUnit.COUNT, s.deliveredLines() - p.deliveredLines())
                     .metric(RECORDS_DELIVERED, MetricUnit.COUNT, s.deliveredRecords() - p.deliveredRecords())
                     .metric(BYTES_DELIVERED, MetricUnit.BYTES, s.deliveredBytes() - p.deliveredBytes())
                     .metric(RECORDS_RETRIED, MetricUnit.COUNT, s.retriedRecords() - p.retriedRecords())
-                    .metric(LINES_PENDING, MetricUnit.COUNT, s.pendingLines())
-                    .toJson(timestampMillis));
+                    .metric(LINES_PENDING, MetricUnit.COUNT, s.pendingLines());
+            if (readings != null) {
+                sink.metric(LINES_PENDING_HIGH_WATER, MetricUnit.COUNT, readings[i].pendingLinesPeak());
+                if (readings[i].delaysMillis().length > 0) {
+                    sink.metric(DELIVERY_DELAY, MetricUnit.MILLISECONDS, readings[i].delaysMillis());
+                }
+            }
+            // the spill files are shared: each sink counts every spilled line it will read back
+            sink.metric(LINES_SPILLED, MetricUnit.COUNT, s.spilledLines() - p.spilledLines());
+            lines.add(sink.toJson(timestampMillis));
         }
         dropped(lines, null, REASON_OVERFLOW, c.droppedOverflow() - b.droppedOverflow(), timestampMillis);
         dropped(lines, null, REASON_CLOSED, c.droppedClosed() - b.droppedClosed(), timestampMillis);
+        dropped(lines, null, REASON_SPILL_FAILED, c.droppedSpill() - b.droppedSpill(), timestampMillis);
         for (int i = 0; i < c.sinks().size(); i++) {
             SinkCounters s = c.sinks().get(i);
             SinkCounters p = b.sinks().get(i);
             dropped(lines, s.sink(), REASON_REJECTED, s.rejectedLines() - p.rejectedLines(), timestampMillis);
             dropped(lines, s.sink(), REASON_EXPIRED, s.expiredLines() - p.expiredLines(), timestampMillis);
+            dropped(lines, s.sink(), REASON_SPILL_UNREADABLE, s.spillLostLines() - p.spillLostLines(), timestampMillis);
         }
         return lines;
     }
@@ -428,6 +478,7 @@ public final class MetricsReporter {
         private SocketReceiver socket;
         private TelemetryListener telemetry;
         private PrintStream stderr;
+        private SinkMeasures measures;
         private LongSupplier nanoClock;
         private LongSupplier epochMillisClock;
 
@@ -465,6 +516,15 @@ public final class MetricsReporter {
         /** Where the standard-error copy goes (tests capture it); {@code System.err} by default. */
         public Builder stderr(PrintStream out) {
             this.stderr = Objects.requireNonNull(out, "out");
+            return this;
+        }
+
+        /**
+         * The measures of the pipeline's sinks ({@link SinkMeasures#sinks()} built the pipeline): with
+         * them, each sink's write-to-delivery delays and high-water marks are reported too.
+         */
+        public Builder measures(SinkMeasures sinkMeasures) {
+            this.measures = Objects.requireNonNull(sinkMeasures, "sinkMeasures");
             return this;
         }
 

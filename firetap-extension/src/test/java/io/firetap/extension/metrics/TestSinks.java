@@ -111,4 +111,33 @@ final class TestSinks {
             return CompletableFuture.completedFuture(null);
         }
     }
+
+    /** Answers every send with the one future it was given. */
+    static final class Answering implements Sink {
+        private final CompletableFuture<SendResult> answer;
+
+        Answering(CompletableFuture<SendResult> answer) {
+            this.answer = answer;
+        }
+
+        @Override
+        public String name() {
+            return "answering";
+        }
+
+        @Override
+        public SinkLimits limits() {
+            return SinkLimits.generous();
+        }
+
+        @Override
+        public CompletableFuture<SendResult> send(List<SinkRecord> batch) {
+            return answer;
+        }
+
+        @Override
+        public CompletableFuture<Void> shutdown() {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
 }

@@ -59,6 +59,9 @@ public final class EndToEndBench {
     private static Set<String> only;
     /** Removes the bundled runtime's class-data archive from the unzipped layer (to compare without it). */
     private static boolean noArchive;
+    /** The soak run's size and pace ({@code --only soak}; never part of the default run). */
+    private static int soakInvocations = 30_000;
+    private static int soakRate = 50;
 
     private EndToEndBench(Path zip, Path out, boolean quick) throws IOException {
         this.zip = zip;
@@ -92,6 +95,8 @@ public final class EndToEndBench {
                 case "--show-output" -> showOutput = true;
                 case "--only" -> only = Set.of(args[++i].split(","));
                 case "--no-archive" -> noArchive = true;
+                case "--soak-invocations" -> soakInvocations = Integer.parseInt(args[++i]);
+                case "--soak-rate" -> soakRate = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -140,6 +145,13 @@ public final class EndToEndBench {
         if (selected("sinks")) {
             log("sinks alone: pipeline + sink + loopback endpoint in one JVM");
             results.put("sinks", sinkThroughput());
+        }
+        if (only != null && only.contains("soak")) {
+            log("soak: " + soakInvocations + " invocations at " + soakRate + "/s, throttling and failed entries injected");
+            Map<String, Object> soak = new Soak(STREAM, soakInvocations, soakRate,
+                    aws -> environment(aws, "flood", Soak.settings())).run();
+            results.put("soak", soak);
+            System.out.println(Soak.markdown(soak));
         }
         if (only != null) {
             log("--only " + String.join(",", only) + ": the figures above are not written to " + out);

@@ -16,13 +16,15 @@ import java.util.regex.Pattern;
  * The benchmark's function: for each event {@code {"lines":N,"size":S}} it writes N lines of S
  * bytes (newline included) to stdout as fast as it can, then responds; with {@code "rate":R} it
  * paces them at R lines per second (in 10 ms steps); with {@code "stamp":true} each line begins with
- * the wall-clock millisecond it was written (13 digits), to measure write-to-delivery delays. With arguments
+ * the wall-clock millisecond it was written (13 digits), to measure write-to-delivery delays; with
+ * {@code "from":K} the lines are numbered from K rather than 0, so a run's lines can be told apart. With arguments
  * {@code N S} it writes them once and exits — the raw limit's writer.
  */
 public final class FloodFunction {
     private static final Pattern LINES = Pattern.compile("\"lines\"\\s*:\\s*(\\d+)");
     private static final Pattern SIZE = Pattern.compile("\"size\"\\s*:\\s*(\\d+)");
     private static final Pattern RATE = Pattern.compile("\"rate\"\\s*:\\s*(\\d+)");
+    private static final Pattern FROM = Pattern.compile("\"from\"\\s*:\\s*(\\d+)");
     private static final Pattern STAMP = Pattern.compile("\"stamp\"\\s*:\\s*true");
 
     private FloodFunction() {
@@ -51,7 +53,7 @@ public final class FloodFunction {
             } else if (rate > 0) {
                 paced(out, lines, size, rate);
             } else {
-                write(out, lines, size);
+                write(out, lines, size, number(FROM, event, 0));
             }
             out.flush();
             HttpURLConnection post = (HttpURLConnection) new URL(base + id + "/response").openConnection();
@@ -100,11 +102,16 @@ public final class FloodFunction {
 
     /** N lines of {@code size} bytes: a counter, then filler, then the newline. */
     static void write(OutputStream out, long lines, int size) throws IOException {
+        write(out, lines, size, 0);
+    }
+
+    /** N lines of {@code size} bytes numbered from {@code from}. */
+    static void write(OutputStream out, long lines, int size, long from) throws IOException {
         byte[] line = new byte[Math.max(size, 12)];
         java.util.Arrays.fill(line, (byte) 'x');
         line[line.length - 1] = '\n';
         for (long i = 0; i < lines; i++) {
-            long v = i;
+            long v = from + i;
             for (int d = 9; d >= 0; d--) {
                 line[d] = (byte) ('0' + (v % 10));
                 v /= 10;
