@@ -12,7 +12,7 @@ import io.firetap.core.LogLine;
 import io.firetap.core.Source;
 import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
-import io.firetap.extension.metrics.MetricsReporter;
+import io.firetap.extension.internal.metrics.MetricsReporter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,7 +2,7 @@ package io.firetap.extension.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firetap.extension.metrics.EmfValidator;
+import io.firetap.extension.internal.metrics.EmfValidator;
 import io.firetap.testkit.aws.AcceptedStream;
 import io.firetap.testkit.aws.AwsEndpoint;
 import io.firetap.testkit.fault.InjectedFaults;

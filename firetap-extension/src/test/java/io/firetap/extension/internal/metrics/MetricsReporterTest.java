@@ -1,4 +1,4 @@
-package io.firetap.extension.metrics;
+package io.firetap.extension.internal.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,7 @@ import io.firetap.core.pipeline.FlushResult;
 import io.firetap.core.pipeline.PipelineConfig;
 import io.firetap.core.pipeline.PipelineCounters;
 import io.firetap.core.pipeline.ShippingPipeline;
+import io.firetap.extension.metrics.MetricsConfig;
 import io.firetap.testkit.sink.InMemorySink;
 import io.firetap.core.sink.SinkLimits;
 import io.firetap.extension.ExtensionEvent;

@@ -1,4 +1,4 @@
-package io.firetap.extension.metrics;
+package io.firetap.extension.internal.metrics;
 
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.firetap.extension.metrics;
+package io.firetap.extension.internal.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,7 @@ import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkLimits;
 import io.firetap.core.sink.SinkRecord;
+import io.firetap.extension.metrics.MetricsConfig;
 import io.firetap.extension.metrics.MetricsConfig.Destination;
 import io.firetap.testkit.sink.InMemorySink;
 import java.io.ByteArrayOutputStream;

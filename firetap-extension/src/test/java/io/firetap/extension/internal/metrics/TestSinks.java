@@ -1,4 +1,4 @@
-package io.firetap.extension.metrics;
+package io.firetap.extension.internal.metrics;
 
 import io.firetap.testkit.sink.InMemorySink;
 import io.firetap.core.sink.SendResult;

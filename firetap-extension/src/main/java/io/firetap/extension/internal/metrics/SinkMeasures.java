@@ -1,9 +1,10 @@
-package io.firetap.extension.metrics;
+package io.firetap.extension.internal.metrics;
 
 import io.firetap.core.pipeline.PipelineCounters;
 import io.firetap.core.pipeline.ShippingPipeline;
 import io.firetap.core.pipeline.SinkCounters;
 import io.firetap.core.sink.Sink;
+import io.firetap.extension.metrics.MetricsConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

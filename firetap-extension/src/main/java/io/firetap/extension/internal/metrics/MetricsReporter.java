@@ -1,4 +1,4 @@
-package io.firetap.extension.metrics;
+package io.firetap.extension.internal.metrics;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -14,6 +14,7 @@ import io.firetap.extension.internal.InvocationBarrier;
 import io.firetap.extension.internal.SocketReceiver;
 import io.firetap.extension.internal.TelemetryListener;
 import io.firetap.extension.internal.RuntimeOutput;
+import io.firetap.extension.metrics.MetricsConfig;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

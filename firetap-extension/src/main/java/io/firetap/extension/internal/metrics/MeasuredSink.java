@@ -1,4 +1,4 @@
-package io.firetap.extension.metrics;
+package io.firetap.extension.internal.metrics;
 
 import io.firetap.core.sink.SendResult;
 import io.firetap.core.sink.Sink;

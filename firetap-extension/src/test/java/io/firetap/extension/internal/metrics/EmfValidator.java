@@ -1,4 +1,4 @@
-package io.firetap.extension.metrics;
+package io.firetap.extension.internal.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
