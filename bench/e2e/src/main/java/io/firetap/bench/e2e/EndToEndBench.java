@@ -81,6 +81,7 @@ public final class EndToEndBench {
                 + System.getProperty("java.class.path") + "' " + FloodFunction.class.getName();
         script(task.resolve("bootstrap"), "exec '" + layer.resolve("extensions/firetap") + "'\n");
         script(task.resolve("flood"), function + "\n");
+        SandboxCost.install(task);
     }
 
     public static void main(String[] args) throws Exception {
@@ -141,6 +142,17 @@ public final class EndToEndBench {
         if (selected("delivery")) {
             log("delivery modes at a 20 ms round trip: steady and sparse traffic, adaptive and strict");
             results.put("delivery", deliveryModes());
+        }
+        if (selected("sandbox")) {
+            if (SandboxCost.available()) {
+                log("cold-start cost against the same function without firetap (a Python custom runtime)");
+                Map<String, Object> sandbox = SandboxCost.run(task, aws -> environment(aws, SandboxCost.HANDLER,
+                        Map.of("FIRETAP_DELIVERY", "adaptive")), 5);
+                results.put("sandbox", sandbox);
+                log("  " + sandbox);
+            } else {
+                log("cold-start cost against the same function without firetap: skipped, no python3 on the PATH");
+            }
         }
         if (selected("sinks")) {
             log("sinks alone: pipeline + sink + loopback endpoint in one JVM");

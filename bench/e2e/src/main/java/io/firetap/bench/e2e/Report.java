@@ -147,6 +147,9 @@ final class Report {
                 + " per invocation). Targets (adaptive): steady hold p50 ≤ 1 ms, p99 ≤ 5 ms, ≤ 0.1 calls per invocation;"
                 + " sparse hold p50 ≤ the round trip + 3 ms, every invocation delivered before its freeze.\n\n");
 
+        if (r.get("sandbox") != null) {
+            md.append(SandboxCost.markdown((Map<String, Object>) r.get("sandbox")));
+        }
         if (r.get("soak") != null) {
             md.append(Soak.markdown((Map<String, Object>) r.get("soak")));
         }
