@@ -6,10 +6,14 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.firetap.aws.AwsClientSettings;
 import io.firetap.aws.AwsHttpClient;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
@@ -21,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One AWS JSON 1.1 operation ({@code PutRecordBatch}, {@code PutRecords}) called without the SDK's
@@ -43,7 +49,9 @@ import java.util.concurrent.TimeUnit;
  * returned future is complete on return.
  */
 public final class AwsJsonCall {
+    private static final Logger LOG = LoggerFactory.getLogger(AwsJsonCall.class);
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    private static final int WARM_UP_MILLIS = 3_000;
 
     private final URL url;
     private final String target;
@@ -105,6 +113,61 @@ public final class AwsJsonCall {
             return "cloud.adc-e.uk";
         }
         return "amazonaws.com";
+    }
+
+    /**
+     * Makes one call with {@code body} the way {@link #call} does — signed, on {@code HttpURLConnection},
+     * the answer parsed — against a loopback stub that answers {@code 200} with {@code answer}, so the
+     * first real call does not pay for loading and running that path for the first time (the crypto
+     * provider behind the signature alone is tens of milliseconds). Bounded by {@value #WARM_UP_MILLIS}
+     * ms; a warm-up that fails is only logged at debug: the real call will do the same work.
+     */
+    public void warmUp(byte[] body, byte[] answer) {
+        try (ServerSocket stub = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            stub.setSoTimeout(WARM_UP_MILLIS);
+            Thread server = new Thread(() -> answerOnce(stub, answer), "firetap-aws-warm-up");
+            server.setDaemon(true);
+            server.start();
+            URL local = new URL("http", stub.getInetAddress().getHostAddress(), stub.getLocalPort(), url.getPath());
+            new AwsJsonCall(local, target, Duration.ofMillis(WARM_UP_MILLIS), signer).send(body);
+            server.join(WARM_UP_MILLIS);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("the warm-up call of {} failed: {}", target, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads one request (head, then a Content-Length body) and answers it, closing the connection. */
+    private static void answerOnce(ServerSocket stub, byte[] answer) {
+        try (Socket socket = stub.accept()) {
+            socket.setSoTimeout(WARM_UP_MILLIS);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            long length = 0;
+            StringBuilder line = new StringBuilder();
+            for (int b; (b = in.read()) != -1; ) {
+                if (b != '\n') {
+                    line.append((char) b);
+                    continue;
+                }
+                String header = line.toString().trim();
+                line.setLength(0);
+                if (header.isEmpty()) {
+                    break;
+                }
+                if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                    length = Long.parseLong(header.substring(15).trim());
+                }
+            }
+            in.skipNBytes(length);
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + CONTENT_TYPE + "\r\nContent-Length: " + answer.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(answer);
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("the warm-up stub failed: {}", e.toString());
+        }
     }
 
     /** Where calls go. */

@@ -34,9 +34,10 @@ import java.util.function.LongSupplier;
  *       the strict barrier ({@link DeliverBeforeNext}), every line accepted so far delivered to the
  *       guaranteed sinks before {@code /next} ({@link Hold#DELIVERED}).</li>
  *   <li>The <b>first invocation</b> after a cold start has no gap: it is sparse, except that it does
- *       not wait for the sinks' clients to finish starting. If they have not when its output ends, it
+ *       not wait for the sinks' clients to finish starting, and flushes for at most
+ *       {@link #FIRST_INVOCATION_BUDGET}. If the clients have not started when its output ends, it
  *       lets go at once ({@link Hold#COLD_START}); the next invocation is sparse by the rule and
- *       delivers those lines (waiting for the start then), or SHUTDOWN does.</li>
+ *       delivers what is left (waiting for the start then), or SHUTDOWN does.</li>
  * </ul>
  *
  * <p>What that guarantees:
@@ -61,11 +62,18 @@ import java.util.function.LongSupplier;
 public final class AdaptiveBarrier implements InvocationBarrier {
     /** How many short gaps in a row make traffic steady: one short gap alone may be a burst of two. */
     public static final int STEADY_GAPS = 2;
+    /**
+     * The most the first invocation after a cold start flushes for: its first call pays for the first
+     * connection and code that has never run, and the function's cold start is already long; what is
+     * not delivered by then goes with the next invocation (sparse by the rule) or at SHUTDOWN.
+     */
+    public static final Duration FIRST_INVOCATION_BUDGET = Duration.ofMillis(80);
 
     private final ShippingPipeline pipeline;
     private final EndOfOutput end;
     private final BudgetedFlush flush;
     private final DeliverBeforeNext strict;
+    private final DeliverBeforeNext firstStrict;
     private final LongSupplier nanoTime;
     private final long steadyGapNanos;
     private final long boundNanos;
@@ -89,6 +97,8 @@ public final class AdaptiveBarrier implements InvocationBarrier {
         this.end = new EndOfOutput(boundaries, telemetryMarksEnd);
         this.flush = new BudgetedFlush(budget);
         this.strict = new DeliverBeforeNext(pipeline, end, flush);
+        this.firstStrict = new DeliverBeforeNext(pipeline, end,
+                new BudgetedFlush(budget.compareTo(FIRST_INVOCATION_BUDGET) < 0 ? budget : FIRST_INVOCATION_BUDGET));
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         long intervalNanos = pipeline.config().flushInterval().toNanos();
         this.steadyGapNanos = intervalNanos / 2;
@@ -136,8 +146,8 @@ public final class AdaptiveBarrier implements InvocationBarrier {
         long start = System.nanoTime();
         boolean endSeen = end.await(invoke.requestId(), DeliverBeforeNext.deadlineNanos(invoke, start), false);
         if (pipeline.awaitSinksStarted(Duration.ZERO, DeliveryClass.GUARANTEED)) {
-            // started while the function ran: a sparse invocation like any other (the END is remembered)
-            return strict.pass(invoke);
+            // started while the function ran: a sparse invocation (the END is remembered), on a shorter budget
+            return firstStrict.pass(invoke);
         }
         return letGo(invoke.requestId(), start, endSeen, System.nanoTime(), Hold.COLD_START);
     }

@@ -158,6 +158,25 @@ class AdaptiveBarrierTest {
     }
 
     @Test
+    void aFirstInvocationWhoseFlushOutlastsItsShortBudgetLetsGoAndTheSecondDeliversTheRest() throws Exception {
+        HeldSink sink = new HeldSink("primary", true);
+        // a budget longer than the test may run: only the first invocation's own bound lets it go
+        AdaptiveBarrier barrier = adaptive(PipelineConfig.defaults(), Duration.ofMinutes(5), sink);
+        assertThat(pipeline.awaitSinksStarted(WAIT)).isTrue();
+        sink.hold(); // the first call does not come back until released
+
+        Passage first = invoke(barrier, "first");
+
+        assertThat(first.delivered()).isFalse();
+        assertThat(first.pendingLines()).isEqualTo(1);
+        advance(SHORT_GAP);
+        CompletableFuture<Passage> second = CompletableFuture.supplyAsync(() -> invoke(barrier, "second"));
+        sink.release();
+        assertThat(second.get(30, TimeUnit.SECONDS).delivered()).isTrue();
+        assertThat(sink.lines()).containsExactly("first", "second");
+    }
+
+    @Test
     void aBestEffortSinkIsNeverAskedNorWaitedFor() {
         HeldSink primary = new HeldSink("primary", true);
         HeldSink archive = new HeldSink("archive", true);

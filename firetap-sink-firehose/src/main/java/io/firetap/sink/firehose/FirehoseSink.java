@@ -93,18 +93,20 @@ public final class FirehoseSink implements Sink {
      * On the SDK's client: builds the client on the calling (pipeline worker) thread, so several
      * sinks build theirs in parallel and the extension's registration never waits for it, then warms
      * the SDK with one call to a loopback stub (see {@link SdkOperation#startWarm}) so the first
-     * invocation does not pay for it. {@code direct} has nothing to build or warm.
+     * invocation does not pay for it. {@code direct} has no client to build: it makes the same
+     * warm-up call on its own path ({@link AwsJsonCall#warmUp}).
      */
     @Override
     public CompletableFuture<Void> start() {
+        byte[] answer = "{\"FailedPutCount\":0,\"Encrypted\":false,\"RequestResponses\":[{\"RecordId\":\"warm-up\"}]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = bodies.encode(List.of(new SinkRecord(new byte[] {'\n'}, 1, null, 0L)));
         if (direct != null) {
+            direct.warmUp(body, answer);
             return CompletableFuture.completedFuture(null);
         }
         try {
-            putRecordBatch.startWarm("application/x-amz-json-1.1",
-                    "{\"FailedPutCount\":0,\"Encrypted\":false,\"RequestResponses\":[{\"RecordId\":\"warm-up\"}]}"
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    request(bodies.encode(List.of(new SinkRecord(new byte[] {'\n'}, 1, null, 0L)))));
+            putRecordBatch.startWarm("application/x-amz-json-1.1", answer, request(body));
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -40,6 +40,18 @@ class FirehoseSinkInCodeTest {
     }
 
     @Test
+    void startingWarmsUpAgainstALoopbackStubAndCallsNothingAtTheDestination() throws Exception {
+        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("orders").start()) {
+            FirehoseSink sink = new FirehoseSink("orders", AwsClientSettings.builder("eu-west-1")
+                    .credentials("AKIDINCODE", "in-code-secret", null).endpoint(aws.endpointUri()).build());
+            sink.start().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(aws.deliveryStream("orders").records()).isEmpty();
+            assertThat(aws.violations()).isEmpty();
+            sink.close();
+        }
+    }
+
+    @Test
     void withoutKeysTheDirectTransportGivesWayToTheSdksClient() {
         assertThat(AwsClientSettings.builder("us-east-1").build().httpClient()).isEqualTo(AwsHttpClient.URLCONNECTION);
         assertThatThrownBy(() -> AwsClientSettings.builder(" ")).isInstanceOf(IllegalArgumentException.class)

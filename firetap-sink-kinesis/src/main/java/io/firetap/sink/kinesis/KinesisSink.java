@@ -96,12 +96,15 @@ public final class KinesisSink implements Sink {
 
     /**
      * On the SDK's client: builds the client on the pipeline worker's thread, then warms the SDK
-     * against a loopback stub (see {@link SdkOperation#startWarm}). {@code direct} has nothing to
-     * build or warm.
+     * against a loopback stub (see {@link SdkOperation#startWarm}). {@code direct} has no client to
+     * build: it makes the same warm-up call on its own path ({@link AwsJsonCall#warmUp}).
      */
     @Override
     public CompletableFuture<Void> start() {
         if (direct != null) {
+            direct.warmUp(bodies.encode(List.of(new SinkRecord(new byte[] {'\n'}, 1, null, 0L)), keys::keyFor),
+                    "{\"FailedRecordCount\":0,\"Records\":[{\"SequenceNumber\":\"1\",\"ShardId\":\"shardId-000000000000\"}]}"
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return CompletableFuture.completedFuture(null);
         }
         try {
