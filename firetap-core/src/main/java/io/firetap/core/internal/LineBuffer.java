@@ -18,7 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Memory is counted as line length plus {@link PipelineConfig#LINE_OVERHEAD_BYTES}. A single
  * line larger than the whole bound is still taken when the buffer is empty, so no line is refused
- * for its size alone.
+ * for its size alone. The buffer lets go of a line as soon as every lane has taken it (the lanes
+ * hold it from there, packed into their batches); its bytes stay counted in the bound until every
+ * lane has settled it. Under a steady flood that keeps a batch's lines (and the read chunks they
+ * are slices of) from outliving the packing by the length of a send, which is what would otherwise
+ * carry them past a young collection into the old generation.
  *
  * <p>A lane's lines become due — it takes them and sends a batch — when the oldest unread one has
  * waited the flush interval, when they fill a batch (counted in line bytes, as the batch counts
@@ -59,7 +63,11 @@ public final class LineBuffer {
     private final int lanes;
 
     private LogLine[] ring = new LogLine[INITIAL_SLOTS];
+    /** Each slot's line length, kept for the settle that comes after the slot has let go of its line. */
+    private int[] lengths = new int[INITIAL_SLOTS];
     private long head;
+    /** Slots from {@link #head} below this hold no line any more: every lane has taken it. */
+    private long released;
     private long tail;
     private long usedBytes;
     private long appendedBytes;
@@ -355,7 +363,9 @@ public final class LineBuffer {
         if (tail - head == ring.length) {
             grow();
         }
-        ring[(int) (tail & (ring.length - 1))] = r;
+        int idx = (int) (tail & (ring.length - 1));
+        ring[idx] = r;
+        lengths[idx] = r.length();
         tail++;
         usedBytes += c;
         appendedBytes += c;
@@ -365,10 +375,15 @@ public final class LineBuffer {
 
     private void grow() {
         LogLine[] bigger = new LogLine[ring.length * 2];
+        int[] biggerLengths = new int[bigger.length];
         for (long s = head, end = memoryEnd(); s < end; s++) {
-            bigger[(int) (s & (bigger.length - 1))] = ring[(int) (s & (ring.length - 1))];
+            int from = (int) (s & (ring.length - 1));
+            int to = (int) (s & (bigger.length - 1));
+            bigger[to] = ring[from];
+            biggerLengths[to] = lengths[from];
         }
         ring = bigger;
+        lengths = biggerLengths;
     }
 
     /** Starts the interval clock of lanes that have nothing unread, since lines are about to arrive. */
@@ -470,12 +485,43 @@ public final class LineBuffer {
             lineBytes += lineBytes(r);
         }
         read[lane] = s + n;
+        releaseTaken(memoryEnd);
         readBytes[lane] += bytes;
         readLineBytes[lane] += lineBytes;
         if (read[lane] == tail) {
             pendingSinceNanos[lane] = 0;
         }
         return n;
+    }
+
+    /** Lets go of the lines in memory that every lane has taken; their cost is freed when they are settled. */
+    private void releaseTaken(long memoryEnd) {
+        long taken = read[0];
+        for (int i = 1; i < lanes; i++) {
+            taken = Math.min(taken, read[i]);
+        }
+        long end = Math.min(taken, memoryEnd);
+        int mask = ring.length - 1;
+        for (long s = Math.max(released, head); s < end; s++) {
+            ring[(int) (s & mask)] = null;
+        }
+        released = Math.max(released, end);
+    }
+
+    /** Lines the buffer still refers to (taken by every lane or not); for tests. */
+    int heldLines() {
+        lock.lock();
+        try {
+            int held = 0;
+            for (LogLine r : ring) {
+                if (r != null) {
+                    held++;
+                }
+            }
+            return held;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private LogLine readSpilled(int lane) {
@@ -533,7 +579,7 @@ public final class LineBuffer {
                 long memoryEnd = memoryEnd();
                 for (long s = head, end = Math.min(min, memoryEnd); s < end; s++) {
                     int idx = (int) (s & mask);
-                    usedBytes -= cost(ring[idx]);
+                    usedBytes -= (long) lengths[idx] + PipelineConfig.LINE_OVERHEAD_BYTES;
                     ring[idx] = null;
                 }
                 if (onDisk && min > diskStart) {
