@@ -37,7 +37,7 @@ public final class ExtensionMain {
     }
 
     public static void main(String[] args) {
-        // the Telemetry listener's replies are small writes: no Nagle delay on them
+        // the SDK warm-up's stub (the JDK's HTTP server) answers in small writes: no Nagle delay on them
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
@@ -81,7 +81,7 @@ public final class ExtensionMain {
             try {
                 // in the order the main thread needs them: the socket right after registering (a UNIX
                 // socket's first use loads the selector provider and seeds a SecureRandom), then the
-                // sinks (a class-path search), then the Telemetry listener's server provider (another)
+                // sinks (a class-path search), then the HTTP server provider of the sinks' warm-up stub (another)
                 java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
                 // the logger (the first class that logs initialises slf4j: ~30 ms) and the JDK's
                 // lambda machinery (the first lambda's bootstrap: ~6 ms), both needed right after

@@ -1,32 +1,44 @@
 package io.firetap.extension.internal;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.firetap.core.LogLine;
 import io.firetap.core.pipeline.Intake;
 import io.firetap.extension.ExtensionsApiClient;
 import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.OutputEndMarkers.Marker;
 import io.firetap.extension.internal.TelemetryBatchParser.Item;
+import io.firetap.wrapper.internal.HttpMessage;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Telemetry API destination: an HTTP listener Lambda posts batches of events to, and the
  * subscription that asks it to.
+ *
+ * <p>The listener is a small HTTP/1.1 server on a loopback {@link ServerSocket} and firetap's one
+ * HTTP/1.1 codec ({@link HttpMessage}), not {@code com.sun.net.httpserver}: that server formats a
+ * {@code Date} header and flushes through several buffered layers for every batch, and its start
+ * loads and links its selector, dispatcher and exchange classes, which made the listener the
+ * largest part of firetap's CPU per warm invocation. Here each answer is one constant array in one
+ * write; connections are kept alive; bodies come with a {@code Content-Length} or chunked, and
+ * one over {@link #MAX_BODY_BYTES} is refused without being buffered.
  *
  * <p>What it guarantees:
  * <ul>
@@ -43,6 +55,8 @@ import org.slf4j.LoggerFactory;
  *       intake already.</li>
  *   <li>A failed subscription (another extension holds the Logs API, an old runtime) is one clear
  *       diagnostic; the extension carries on without telemetry.</li>
+ *   <li>A request the listener cannot read as HTTP/1.1 gets {@code 400} and its connection is
+ *       closed; one that is not a {@code POST} gets {@code 405}.</li>
  * </ul>
  */
 public final class TelemetryListener implements AutoCloseable {
@@ -66,8 +80,21 @@ public final class TelemetryListener implements AutoCloseable {
     public record Stats(long batches, long malformed, long lines, long ignored, long skipped) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService handlerThread;
+    /** Connections served at once; Lambda keeps one. More wait in the accept queue. */
+    static final int MAX_CONNECTIONS = 8;
+    /** Longest a request may take to arrive once its first byte has (a stalled peer cannot hold a thread). */
+    private static final int READ_TIMEOUT_MS = 10_000;
+    private static final byte[] OK = response("200 OK", false);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    private final ServerSocket server;
+    private final Thread acceptThread;
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final Semaphore connectionSlots = new Semaphore(MAX_CONNECTIONS);
+    private final AtomicInteger connectionNumber = new AtomicInteger();
+    /** Batches are handled one at a time, whichever connection they came on. */
+    private final ReentrantLock handling = new ReentrantLock();
+    private volatile boolean closed;
     private final Set<TelemetryType> shipped;
     private final Intake intake;
     private final OutputEndMarkers boundaries;
@@ -80,15 +107,16 @@ public final class TelemetryListener implements AutoCloseable {
     private final AtomicLong ignored = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
 
-    private TelemetryListener(HttpServer server, ExecutorService handlerThread, Set<TelemetryType> shipped,
-            Intake intake, OutputEndMarkers boundaries, String uriHost) {
+    private TelemetryListener(ServerSocket server, Set<TelemetryType> shipped, Intake intake,
+            OutputEndMarkers boundaries, String uriHost) {
         this.server = server;
-        this.handlerThread = handlerThread;
         this.shipped = shipped;
         this.intake = intake;
         this.boundaries = boundaries;
         this.parser = new TelemetryBatchParser(shipped);
-        this.destination = URI.create("http://" + uriHost + ":" + server.getAddress().getPort());
+        this.destination = URI.create("http://" + uriHost + ":" + server.getLocalPort());
+        this.acceptThread = new Thread(this::acceptLoop, "firetap-telemetry");
+        this.acceptThread.setDaemon(true);
     }
 
     /**
@@ -111,17 +139,16 @@ public final class TelemetryListener implements AutoCloseable {
         if (shipped.isEmpty()) {
             throw new IllegalArgumentException("nothing to listen for");
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress(address.bindAddress(), port), 16);
-        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "firetap-telemetry");
-            t.setDaemon(true);
-            return t;
-        });
-        TelemetryListener listener = new TelemetryListener(server, thread, EnumSet.copyOf(shipped), intake, boundaries,
+        ServerSocket server = new ServerSocket();
+        try {
+            server.bind(new InetSocketAddress(address.bindAddress(), port), 16);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        TelemetryListener listener = new TelemetryListener(server, EnumSet.copyOf(shipped), intake, boundaries,
                 address.uriHost());
-        server.createContext("/", listener::handle);
-        server.setExecutor(thread);
-        server.start();
+        listener.acceptThread.start();
         return listener;
     }
 
@@ -166,40 +193,170 @@ public final class TelemetryListener implements AutoCloseable {
         return new Stats(batches.get(), malformed.get(), lines.get(), ignored.get(), skipped.get());
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                respond(exchange, 405);
-                return;
-            }
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readNBytes(MAX_BODY_BYTES + 1);
-            }
-            if (body.length > MAX_BODY_BYTES) {
-                malformed.incrementAndGet();
-                LOG.warn("a telemetry batch was larger than {} bytes; refused it (413)", MAX_BODY_BYTES);
-                respond(exchange, 413);
-                return;
-            }
-            TelemetryBatchParser.Result result;
+    private void acceptLoop() {
+        while (!closed) {
             try {
-                result = parser.parse(body, !boundaries.isRuntimeAttached(), boundaries.currentRequestId(),
-                        System.currentTimeMillis());
-            } catch (TelemetryBatchParser.MalformedBatchException e) {
-                malformed.incrementAndGet();
-                LOG.warn("a telemetry batch of {} bytes was refused (400): {}", body.length, e.getMessage());
-                respond(exchange, 400);
+                connectionSlots.acquire();
+            } catch (InterruptedException e) {
                 return;
             }
-            // Acknowledge before handing over: the intake may push back, Lambda must not wait for that.
-            respond(exchange, 200);
-            batches.incrementAndGet();
-            ignored.addAndGet(result.ignored());
-            skipped.addAndGet(result.skipped());
-            deliver(result.items());
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                connectionSlots.release();
+                if (!closed) {
+                    LOG.warn("the Telemetry listener stopped accepting connections: {}", e.getMessage());
+                }
+                return;
+            }
+            connections.add(socket);
+            if (closed) {
+                // close() may have passed over the set before this socket was in it
+                closeQuietly(socket);
+                connections.remove(socket);
+                connectionSlots.release();
+                return;
+            }
+            Thread t = new Thread(() -> serve(socket), "firetap-telemetry-" + connectionNumber.incrementAndGet());
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Serves one connection's requests until it closes, asks to, or cannot be read on. */
+    private void serve(Socket socket) {
+        try {
+            socket.setTcpNoDelay(true);
+            HttpMessage.Input in = new HttpMessage.Input(socket.getInputStream(), 16 * 1024);
+            OutputStream out = socket.getOutputStream();
+            while (!closed) {
+                // waiting for the next request has no bound (Lambda keeps the connection between
+                // batches); reading one that has begun has
+                socket.setSoTimeout(0);
+                if (!in.awaitData()) {
+                    return;
+                }
+                socket.setSoTimeout(READ_TIMEOUT_MS);
+                if (!exchange(in, out)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.debug("a Telemetry API connection ended: {}", e.toString());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("serving a Telemetry API connection failed", e);
+        } finally {
+            closeQuietly(socket);
+            connections.remove(socket);
+            connectionSlots.release();
+        }
+    }
+
+    /** Reads one request and answers it; {@code false} when the connection is to be closed. */
+    private boolean exchange(HttpMessage.Input in, OutputStream out) throws IOException {
+        HttpMessage request;
+        try {
+            request = HttpMessage.readRequest(in);
+        } catch (IOException e) {
+            if (e instanceof java.net.SocketException) {
+                throw e;
+            }
+            malformed.incrementAndGet();
+            LOG.warn("a request to the Telemetry listener was not HTTP/1.1 ({}); refused it (400)", e.getMessage());
+            out.write(response("400 Bad Request", true));
+            return false;
+        }
+        if (request == null) {
+            return false;
+        }
+        boolean keepAlive = keepAlive(request);
+        if (request.length > MAX_BODY_BYTES) {
+            return refuseOversized(out, request.length);
+        }
+        if (request.expectsContinue()) {
+            out.write(CONTINUE);
+        }
+        byte[] body;
+        try {
+            body = request.readBody(in, MAX_BODY_BYTES);
+        } catch (HttpMessage.BodyTooLargeException e) {
+            return refuseOversized(out, -1);
+        }
+        if (!request.startLine.startsWith("POST ")) {
+            out.write(response("405 Method Not Allowed", !keepAlive));
+            return keepAlive;
+        }
+        handling.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            handle(body, out, keepAlive);
+        } finally {
+            handling.unlock();
+        }
+        return keepAlive;
+    }
+
+    private boolean refuseOversized(OutputStream out, long length) throws IOException {
+        malformed.incrementAndGet();
+        LOG.warn("a telemetry batch{} was larger than {} bytes; refused it (413)",
+                length >= 0 ? " of " + length + " bytes" : "", MAX_BODY_BYTES);
+        // the rest of its body is not read: the connection cannot carry another request
+        out.write(response("413 Content Too Large", true));
+        return false;
+    }
+
+    private void handle(byte[] body, OutputStream out, boolean keepAlive) throws IOException {
+        TelemetryBatchParser.Result result;
+        try {
+            result = parser.parse(body, !boundaries.isRuntimeAttached(), boundaries.currentRequestId(),
+                    System.currentTimeMillis());
+        } catch (TelemetryBatchParser.MalformedBatchException e) {
+            malformed.incrementAndGet();
+            LOG.warn("a telemetry batch of {} bytes was refused (400): {}", body.length, e.getMessage());
+            out.write(response("400 Bad Request", !keepAlive));
+            return;
         } catch (RuntimeException e) {
             LOG.warn("handling a telemetry batch failed", e);
+            out.write(response("500 Internal Server Error", !keepAlive));
+            return;
+        }
+        // Acknowledge before handing over: the intake may push back, Lambda must not wait for that.
+        out.write(keepAlive ? OK : response("200 OK", true));
+        batches.incrementAndGet();
+        ignored.addAndGet(result.ignored());
+        skipped.addAndGet(result.skipped());
+        try {
+            deliver(result.items());
+        } catch (RuntimeException e) {
+            LOG.warn("handing over a telemetry batch failed", e);
+        }
+    }
+
+    /** HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 only when asked to keep it. */
+    private static boolean keepAlive(HttpMessage request) {
+        if (request.startLine.endsWith("HTTP/1.1")) {
+            return !request.wantsClose();
+        }
+        String c = request.header("Connection");
+        return c != null && c.toLowerCase(java.util.Locale.ROOT).contains("keep-alive");
+    }
+
+    /** A response without a body and without a {@code Date} (Lambda reads only the status). */
+    private static byte[] response(String status, boolean close) {
+        return ("HTTP/1.1 " + status + "\r\nContent-Length: 0\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
         }
     }
 
@@ -227,22 +384,29 @@ public final class TelemetryListener implements AutoCloseable {
         }
     }
 
-    private static void respond(HttpExchange exchange, int status) throws IOException {
-        exchange.sendResponseHeaders(status, -1);
-    }
-
     /** Stops listening; a batch being handled is finished first (bounded by one second). Idempotent. */
     @Override
     public void close() {
-        server.stop(0);
-        handlerThread.shutdown();
+        closed = true;
         try {
-            if (!handlerThread.awaitTermination(1, TimeUnit.SECONDS)) {
-                handlerThread.shutdownNow();
-            }
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        boolean locked = false;
+        try {
+            locked = handling.tryLock(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            handlerThread.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        try {
+            for (Socket s : connections) {
+                closeQuietly(s);
+            }
+        } finally {
+            if (locked) {
+                handling.unlock();
+            }
         }
     }
 }

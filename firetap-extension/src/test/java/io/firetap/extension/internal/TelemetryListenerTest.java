@@ -8,11 +8,13 @@ import io.firetap.extension.ExtensionsApiClient;
 import io.firetap.extension.FakeExtensionsApi;
 import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.OutputEndMarkers.Marker;
+import io.firetap.wrapper.internal.HttpMessage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.Proxy;
+import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -200,5 +202,150 @@ class TelemetryListenerTest {
         for (int i = 0; i < 1000; i++) {
             assertThat(texts.get(i)).isEqualTo("line " + i);
         }
+    }
+
+    /** A raw connection to the listener, to see what goes over the wire. */
+    private Socket connect() throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), listener.destination().getPort());
+        s.setSoTimeout(5000);
+        return s;
+    }
+
+    private static String postRequest(String body) {
+        return "POST / HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    private static void send(Socket s, String request) throws IOException {
+        s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpMessage response(HttpMessage.Input in) throws IOException {
+        HttpMessage r = HttpMessage.readResponse(in, "POST");
+        r.readBody(in, 1024);
+        return r;
+    }
+
+    @Test
+    void batchesOnOneKeptConnectionAreEachAnsweredWithoutADateHeader() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        try (Socket s = connect()) {
+            HttpMessage.Input in = new HttpMessage.Input(s.getInputStream(), 1024);
+            for (int i = 0; i < 3; i++) {
+                send(s, postRequest("[" + fn("2024-05-01T12:00:00.000Z", "\"kept " + i + "\"") + "]"));
+                HttpMessage r = response(in);
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.header("Date")).isNull();
+                assertThat(r.header("Content-Length")).isEqualTo("0");
+                assertThat(r.keepAlive()).isTrue();
+            }
+            send(s, postRequest("[" + runtimeDone("kept") + "]"));
+            assertThat(response(in).status()).isEqualTo(200);
+        }
+        assertThat(boundaries.await("kept", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS).complete()).isTrue();
+        assertThat(intake.texts()).containsExactly("kept 0", "kept 1", "kept 2");
+        assertThat(listener.stats().batches()).isEqualTo(4);
+    }
+
+    @Test
+    void aChunkedBatchIsReadWhole() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        String body = "[" + fn("2024-05-01T12:00:00.000Z", "\"chunked\"") + "," + runtimeDone("ch") + "]";
+        int half = body.length() / 2;
+        String chunked = Integer.toHexString(half) + "\r\n" + body.substring(0, half) + "\r\n"
+                + Integer.toHexString(body.length() - half) + ";ext=1\r\n" + body.substring(half) + "\r\n0\r\n\r\n";
+        try (Socket s = connect()) {
+            send(s, "POST / HTTP/1.1\r\nHost: sandbox\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked);
+            assertThat(response(new HttpMessage.Input(s.getInputStream(), 1024)).status()).isEqualTo(200);
+        }
+        assertThat(boundaries.await("ch", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS).complete()).isTrue();
+        assertThat(intake.texts()).containsExactly("chunked");
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedWith413BeforeItIsRead() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        try (Socket s = connect()) {
+            send(s, "POST / HTTP/1.1\r\nHost: sandbox\r\nContent-Length: " + (TelemetryListener.MAX_BODY_BYTES + 1)
+                    + "\r\n\r\n[");
+            HttpMessage.Input in = new HttpMessage.Input(s.getInputStream(), 1024);
+            HttpMessage r = response(in);
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.keepAlive()).isFalse();
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        assertThat(listener.stats().malformed()).isEqualTo(1);
+        // the listener serves the next connection as before
+        assertThat(post("[" + fn("2024-05-01T12:00:00.000Z", "\"after\"") + "]")).isEqualTo(200);
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWith413() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        try (Socket s = connect()) {
+            send(s, "POST / HTTP/1.1\r\nHost: sandbox\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(TelemetryListener.MAX_BODY_BYTES + 1) + "\r\n[");
+            assertThat(response(new HttpMessage.Input(s.getInputStream(), 1024)).status()).isEqualTo(413);
+        }
+        assertThat(listener.stats().malformed()).isEqualTo(1);
+        assertThat(intake.texts()).isEmpty();
+    }
+
+    @Test
+    void aRequestThatIsNotHttpIsRefusedWith400AndItsConnectionClosed() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        try (Socket s = connect()) {
+            send(s, "POST / HTTP/1.1\r\nno colon here\r\n\r\n");
+            HttpMessage.Input in = new HttpMessage.Input(s.getInputStream(), 1024);
+            assertThat(response(in).status()).isEqualTo(400);
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        assertThat(post("[" + fn("2024-05-01T12:00:00.000Z", "\"fine\"") + "]")).isEqualTo(200);
+    }
+
+    @Test
+    void expectContinueIsAnsweredBeforeTheBodyIsSent() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        String body = "[" + fn("2024-05-01T12:00:00.000Z", "\"continued\"") + "]";
+        try (Socket s = connect()) {
+            send(s, "POST / HTTP/1.1\r\nHost: sandbox\r\nExpect: 100-continue\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n");
+            HttpMessage.Input in = new HttpMessage.Input(s.getInputStream(), 1024);
+            assertThat(in.readLine(false)).isEqualTo("HTTP/1.1 100 Continue");
+            assertThat(in.readLine(false)).isEmpty();
+            send(s, body);
+            assertThat(response(in).status()).isEqualTo(200);
+        }
+        assertThat(listener.stats().lines()).isEqualTo(1);
+    }
+
+    @Test
+    void connectionCloseIsHonoured() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        try (Socket s = connect()) {
+            String body = "[" + fn("2024-05-01T12:00:00.000Z", "\"last\"") + "]";
+            send(s, "POST / HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n" + body);
+            HttpMessage.Input in = new HttpMessage.Input(s.getInputStream(), 1024);
+            HttpMessage r = response(in);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.keepAlive()).isFalse();
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void closeEndsKeptConnections() throws Exception {
+        start(EnumSet.of(TelemetryType.FUNCTION));
+        try (Socket s = connect()) {
+            send(s, postRequest("[" + fn("2024-05-01T12:00:00.000Z", "\"before close\"") + "]"));
+            HttpMessage.Input in = new HttpMessage.Input(s.getInputStream(), 1024);
+            assertThat(response(in).status()).isEqualTo(200);
+            listener.close();
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        // idempotent
+        listener.close();
+        assertThat(listener.stats().batches()).isEqualTo(1);
     }
 }

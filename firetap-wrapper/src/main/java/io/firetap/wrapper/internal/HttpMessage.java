@@ -160,7 +160,7 @@ public final class HttpMessage {
             return body;
         }
         if (length > maxBytes) {
-            throw new IOException("a body of " + length + " bytes is over the " + maxBytes + " byte limit");
+            throw new BodyTooLargeException("a body of " + length + " bytes is over the " + maxBytes + " byte limit");
         }
         if (length >= 0) {
             byte[] b = in.readNBytes((int) length);
@@ -172,7 +172,7 @@ public final class HttpMessage {
         if (length == UNTIL_CLOSE) {
             byte[] b = in.readNBytes(maxBytes + 1);
             if (b.length > maxBytes) {
-                throw new IOException("a body over the " + maxBytes + " byte limit");
+                throw new BodyTooLargeException("a body over the " + maxBytes + " byte limit");
             }
             return b;
         }
@@ -180,7 +180,7 @@ public final class HttpMessage {
         long size;
         while ((size = chunkSize(in)) > 0) {
             if (all.size() + size > maxBytes) {
-                throw new IOException("a chunked body over the " + maxBytes + " byte limit");
+                throw new BodyTooLargeException("a chunked body over the " + maxBytes + " byte limit");
             }
             byte[] chunk = in.readNBytes((int) size);
             if (chunk.length != size) {
@@ -195,6 +195,15 @@ public final class HttpMessage {
             // trailers: not needed by a whole-body reader
         }
         return all.toByteArray();
+    }
+
+    /** A body longer than the reader's limit; the rest of it is left unread. */
+    public static final class BodyTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLargeException(String message) {
+            super(message);
+        }
     }
 
     /** Reads a chunk-size line (extensions dropped). */
@@ -458,6 +467,15 @@ public final class HttpMessage {
                 pos += k;
                 left -= k;
             }
+        }
+
+        /**
+         * Waits until at least one byte is buffered, without consuming it: {@code false} when the
+         * input ends first. Lets a server wait for a connection's next request with one timeout and
+         * read it with another.
+         */
+        public boolean awaitData() throws IOException {
+            return pos < limit || fill();
         }
 
         /** Flushes {@code out} when nothing more of the input is buffered (the next read would wait). */
