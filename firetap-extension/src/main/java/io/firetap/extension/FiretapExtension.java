@@ -34,6 +34,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,8 +70,9 @@ import org.slf4j.LoggerFactory;
  *       a {@link ConfigException} there, or any other failure of the start from here on, is reported
  *       through {@code init/error} and {@code run} returns 1 — the function's start fails with the
  *       message instead of hanging.</li>
- *   <li>Serve the proxy and read the intake, create the socket, start the Telemetry listener and
- *       subscribe (on a thread of its own), create the sinks and the pipeline, serve the socket, build the
+ *   <li>Create the sinks and the pipeline (on a thread of its own) while serving the proxy and reading
+ *       the intake, creating the socket and starting the Telemetry listener and subscribing (on a thread
+ *       of its own too: Lambda takes a subscription only during init); then serve the socket, build the
  *       barrier and the metrics, start the pipeline's workers (which build and warm the sinks' clients in
  *       the background), then the first {@code /next} — without waiting for the sinks: their warm-up
  *       overlaps the function's own init.</li>
@@ -172,6 +175,7 @@ public final class FiretapExtension {
         SocketReceiver socket = null;
         TelemetryListener telemetry = null;
         FutureTask<TelemetryStart.Started> telemetryStart = null;
+        FutureTask<PipelineStart.Started> pipelineStart = null;
         try {
             Builder config = code.afterRegistering == null ? code : code.over(code.afterRegistering);
             if (endpointsFailure[0] != null) {
@@ -182,6 +186,14 @@ public final class FiretapExtension {
             int maxLineBytes = or(config.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
             Set<TelemetryType> telemetryTypes = or(config.telemetry, DEFAULT_TELEMETRY);
             Path socketPath = or(config.socketPath, DEFAULT_SOCKET_PATH);
+            // the sinks and the pipeline are created on a thread of its own while this one serves the
+            // proxy, binds the socket and starts the Telemetry listener: finding the sinks (a service
+            // lookup) and creating them (their settings, the AWS request templates) is tens of
+            // milliseconds; the sinks' clients are built later still, once the rest of init is done
+            pipelineStart = new FutureTask<>(new PipelineStart(config));
+            Thread pipelineStarter = new Thread(pipelineStart, "firetap-pipeline-start");
+            pipelineStarter.setDaemon(true);
+            pipelineStarter.start();
             OutputEndMarkers boundaries = new OutputEndMarkers();
             // lines that come before the pipeline exists wait for it (tens of milliseconds at a cold start)
             LateIntake lateIntake = new LateIntake();
@@ -204,18 +216,12 @@ public final class FiretapExtension {
                 starter.setDaemon(true);
                 starter.start();
             }
-            PipelineConfig pipelineConfig = or(config.pipeline, PipelineConfig.defaults());
-            FunctionMetadata function = config.function != null ? config.function : FunctionMetadata.from(config.settings);
-            List<Sink> sinks = !config.sinks.isEmpty() ? List.copyOf(config.sinks)
-                    : SinkCatalog.load().create(new SinkContext(config.settings, function));
-
-            // with metrics on, each sink's calls are measured (delays, high-water marks); off, the sinks as they are
+            PipelineStart.Started created = PipelineStart.await(pipelineStart);
+            pipeline = created.pipeline();
+            FunctionMetadata function = created.function();
+            List<Sink> sinks = created.sinks();
             MetricsConfig metricsConfig = or(config.metrics, MetricsConfig.off());
-            SinkMeasures measures = SinkMeasures.of(metricsConfig, sinks);
-            // the sinks' clients are built once the rest of init is done, not competing with it for the CPU
-            pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function).sinks(measures.sinks())
-                    .deferWorkers().build();
-            measures.attach(pipeline);
+            SinkMeasures measures = created.measures();
             lateIntake.set(pipeline);
             socket = SocketReceiver.start(boundSocket, maxLineBytes,
                     or(config.maxSocketClients, DEFAULT_MAX_SOCKET_CLIENTS), pipeline, boundaries);
@@ -250,18 +256,82 @@ public final class FiretapExtension {
             // the Telemetry start may still be subscribing through the API client: let it finish first
             TelemetryListener started = telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart);
             reportInitError(api, "Extension.InvalidConfiguration", e.getMessage());
-            closeQuietly(endpoints, boundSocket, socket, started, pipeline);
+            closeQuietly(endpoints, boundSocket, socket, started, pipeline != null ? pipeline : PipelineStart.abandon(pipelineStart));
             return 1;
         } catch (IOException | RuntimeException e) {
             TelemetryListener started = telemetry != null ? telemetry : TelemetryStart.abandon(telemetryStart);
             reportInitError(api, "Extension.InitFailed", "firetap could not start: " + e);
-            closeQuietly(endpoints, boundSocket, socket, started, pipeline);
+            closeQuietly(endpoints, boundSocket, socket, started, pipeline != null ? pipeline : PipelineStart.abandon(pipelineStart));
             return 1;
         }
     }
 
     private static <T> T or(T value, T defaultValue) {
         return value != null ? value : defaultValue;
+    }
+
+    /**
+     * Creates the sinks and the pipeline (its workers deferred) on a thread of its own during init.
+     * A named class, not a lambda, like {@link WarningsToLog}.
+     */
+    private static final class PipelineStart implements Callable<PipelineStart.Started> {
+        record Started(FunctionMetadata function, List<Sink> sinks, SinkMeasures measures, ShippingPipeline pipeline) {
+        }
+
+        private final Builder config;
+
+        PipelineStart(Builder config) {
+            this.config = config;
+        }
+
+        @Override
+        public Started call() {
+            PipelineConfig pipelineConfig = or(config.pipeline, PipelineConfig.defaults());
+            FunctionMetadata function = config.function != null ? config.function : FunctionMetadata.from(config.settings);
+            List<Sink> sinks = !config.sinks.isEmpty() ? List.copyOf(config.sinks)
+                    : SinkCatalog.load().create(new SinkContext(config.settings, function));
+            // with metrics on, each sink's calls are measured (delays, high-water marks); off, the sinks as they are
+            SinkMeasures measures = SinkMeasures.of(or(config.metrics, MetricsConfig.off()), sinks);
+            // the sinks' clients are built once the rest of init is done, not competing with it for the CPU
+            ShippingPipeline pipeline = ShippingPipeline.builder().config(pipelineConfig).function(function)
+                    .sinks(measures.sinks()).deferWorkers().build();
+            measures.attach(pipeline);
+            return new Started(function, sinks, measures, pipeline);
+        }
+
+        /** The pipeline, or the start's own failure (a {@link ConfigException} among them) as if it had happened here. */
+        static Started await(FutureTask<Started> start) throws IOException {
+            try {
+                return start.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the sinks were created", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException("the sinks could not be created", cause);
+            }
+        }
+
+        /** After a failed init: the pipeline the start made meanwhile (boundedly waited for), so it can be shut down. */
+        static ShippingPipeline abandon(FutureTask<Started> start) {
+            if (start == null) {
+                return null;
+            }
+            try {
+                return start.get(3, TimeUnit.SECONDS).pipeline();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                return null;
+            }
+        }
     }
 
     /**
