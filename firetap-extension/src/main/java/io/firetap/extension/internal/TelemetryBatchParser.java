@@ -1,6 +1,5 @@
 package io.firetap.extension.internal;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -13,9 +12,8 @@ import io.firetap.core.Source;
 import io.firetap.extension.TelemetryType;
 import io.firetap.extension.internal.logging.JsonStderrServiceProvider;
 import io.firetap.extension.internal.metrics.MetricsReporter;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -37,7 +35,7 @@ import java.util.Set;
  *   <li>Elements that are not events are skipped and counted; a body that is not a JSON array
  *       fails as a whole, before anything is delivered.</li>
  * </ul>
- * Not thread-safe: one per listener, used by its one handler thread.
+ * Not thread-safe: one per listener, used by one batch at a time.
  */
 public final class TelemetryBatchParser {
 
@@ -83,77 +81,123 @@ public final class TelemetryBatchParser {
     /**
      * Parses one batch.
      *
+     * <p>The batch is read as a stream, not as one tree: an event becomes a small object of its
+     * fields, and the record of a {@code function} event that is not shipped (the wrapper delivers
+     * that output) is skipped unread, its time not parsed. Nothing changes before the whole body has
+     * parsed: a malformed one fails with no effect.
+     *
      * @param shipFunction     {@code false} while the wrapper delivers the function's output itself
      * @param fallbackRequestId the request id to tag lines with when the stream has not named one
      */
     public Result parse(byte[] body, boolean shipFunction, String fallbackRequestId, long nowMillis)
             throws MalformedBatchException {
-        JsonArray events = parseArray(body);
-        List<Item> items = new ArrayList<>(events.size());
+        boolean functionShipped = shipFunction && shipped.contains(TelemetryType.FUNCTION);
+        List<Item> items = new ArrayList<>();
+        String started = startedRequestId;
+        int events = 0;
         int skipped = 0;
         int ignored = 0;
-        for (JsonElement e : events) {
-            if (!e.isJsonObject()) {
-                skipped++;
-                continue;
+        try (JsonReader reader = new JsonReader(new StringReader(new String(body, StandardCharsets.UTF_8)))) {
+            reader.setStrictness(Strictness.STRICT);
+            if (reader.peek() != JsonToken.BEGIN_ARRAY) {
+                // a whole value first, so that malformed JSON is told apart from JSON of the wrong shape
+                JsonParser.parseReader(reader);
+                throw new MalformedBatchException("the body is JSON but not an array of events", null);
             }
-            JsonObject event = e.getAsJsonObject();
-            String type = string(event.get("type"));
-            if (type == null) {
-                skipped++;
-                continue;
-            }
-            JsonElement record = event.get("record");
-            long time = time(event.get("time"), nowMillis);
-            switch (type) {
-                case "function":
-                    if (!shipped.contains(TelemetryType.FUNCTION)) {
-                        break;
-                    }
-                    if (!shipFunction) {
-                        ignored++;
-                        break;
-                    }
-                    addRecord(items, record, time, Source.TELEMETRY_FUNCTION, requestIdOf(record, fallbackRequestId));
-                    break;
-                case "extension":
-                    if (shipped.contains(TelemetryType.EXTENSION) && !isOwnDiagnostic(record)) {
-                        addRecord(items, record, time, Source.TELEMETRY_EXTENSION, requestIdOf(record, fallbackRequestId));
-                    }
-                    break;
-                default:
-                    if (type.startsWith("platform.")) {
-                        platform(items, type, event, record, time);
+            reader.beginArray();
+            while (reader.hasNext()) {
+                events++;
+                if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+                    reader.skipValue();
+                    skipped++;
+                    continue;
+                }
+                JsonObject event = new JsonObject();
+                reader.beginObject();
+                while (reader.hasNext()) {
+                    String name = reader.nextName();
+                    if (name.equals("record") && isFunction(event) && !functionShipped) {
+                        // not shipped: not read either (a record before its type is read, then dropped)
+                        reader.skipValue();
                     } else {
-                        skipped++;
+                        event.add(name, JsonParser.parseReader(reader));
                     }
+                }
+                reader.endObject();
+                String type = string(event.get("type"));
+                if (type == null) {
+                    skipped++;
+                    continue;
+                }
+                JsonElement record = event.get("record");
+                switch (type) {
+                    case "function":
+                        if (!shipped.contains(TelemetryType.FUNCTION)) {
+                            break;
+                        }
+                        if (!shipFunction) {
+                            ignored++;
+                            break;
+                        }
+                        addRecord(items, record, time(event.get("time"), nowMillis), Source.TELEMETRY_FUNCTION,
+                                requestIdOf(record, started, fallbackRequestId));
+                        break;
+                    case "extension":
+                        if (shipped.contains(TelemetryType.EXTENSION) && !isOwnDiagnostic(record)) {
+                            addRecord(items, record, time(event.get("time"), nowMillis), Source.TELEMETRY_EXTENSION,
+                                    requestIdOf(record, started, fallbackRequestId));
+                        }
+                        break;
+                    default:
+                        if (type.startsWith("platform.")) {
+                            String requestId = record != null && record.isJsonObject()
+                                    ? string(record.getAsJsonObject().get("requestId")) : null;
+                            if (type.equals("platform.start") && requestId != null) {
+                                started = requestId;
+                            }
+                            platform(items, type, event, requestId, nowMillis);
+                        } else {
+                            skipped++;
+                        }
+                }
             }
+            reader.endArray();
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new MalformedBatchException("data after the JSON array", null);
+            }
+        } catch (MalformedBatchException e) {
+            throw e;
+        } catch (JsonParseException | IllegalStateException | IOException e) {
+            throw new MalformedBatchException("not valid JSON: " + firstLine(e.getMessage()), e);
         }
-        return new Result(items, events.size(), skipped, ignored);
+        startedRequestId = started;
+        return new Result(items, events, skipped, ignored);
     }
 
-    private void platform(List<Item> items, String type, JsonObject event, JsonElement record, long time) {
-        String requestId = record != null && record.isJsonObject() ? string(record.getAsJsonObject().get("requestId")) : null;
-        if (type.equals("platform.start") && requestId != null) {
-            startedRequestId = requestId;
-        }
+    /** Whether the event's fields so far say it is a {@code function} event. */
+    private static boolean isFunction(JsonObject event) {
+        JsonElement type = event.get("type");
+        return type != null && type.isJsonPrimitive() && type.getAsString().equals("function");
+    }
+
+    private void platform(List<Item> items, String type, JsonObject event, String requestId, long nowMillis) {
         if (shipped.contains(TelemetryType.PLATFORM)) {
-            items.add(new Item.Line(LogLine.of(event.toString().getBytes(StandardCharsets.UTF_8), time,
-                    Source.TELEMETRY_PLATFORM, requestId)));
+            items.add(new Item.Line(LogLine.of(event.toString().getBytes(StandardCharsets.UTF_8),
+                    time(event.get("time"), nowMillis), Source.TELEMETRY_PLATFORM, requestId)));
         }
         if (type.equals("platform.runtimeDone") && requestId != null) {
             items.add(new Item.RuntimeDone(requestId));
         }
     }
 
-    private String requestIdOf(JsonElement record, String fallback) {
+    private static String requestIdOf(JsonElement record, String started, String fallback) {
         if (record != null && record.isJsonObject()) {
             String id = string(record.getAsJsonObject().get("requestId"));
             if (id != null) {
                 return id;
             }
         }
-        return startedRequestId != null ? startedRequestId : fallback;
+        return started != null ? started : fallback;
     }
 
     private static void addRecord(List<Item> items, JsonElement record, long time, Source source, String requestId) {
@@ -186,25 +230,6 @@ public final class TelemetryBatchParser {
         return record.isJsonObject() && MetricsReporter.isOwnDocument(record.getAsJsonObject());
     }
 
-    private static JsonArray parseArray(byte[] body) throws MalformedBatchException {
-        try (JsonReader reader = new JsonReader(new InputStreamReader(new ByteArrayInputStream(body),
-                StandardCharsets.UTF_8))) {
-            reader.setStrictness(Strictness.STRICT);
-            JsonElement root = JsonParser.parseReader(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new MalformedBatchException("data after the JSON array", null);
-            }
-            if (!root.isJsonArray()) {
-                throw new MalformedBatchException("the body is JSON but not an array of events", null);
-            }
-            return root.getAsJsonArray();
-        } catch (MalformedBatchException e) {
-            throw e;
-        } catch (JsonParseException | IllegalStateException | IOException e) {
-            throw new MalformedBatchException("not valid JSON: " + firstLine(e.getMessage()), e);
-        }
-    }
-
     /** gson's messages end in a troubleshooting link on a second line; the first says where. */
     private static String firstLine(String message) {
         if (message == null) {
@@ -225,10 +250,73 @@ public final class TelemetryBatchParser {
         if (s == null) {
             return fallback;
         }
+        long fast = isoUtcMillis(s);
+        if (fast != Long.MIN_VALUE) {
+            return fast;
+        }
         try {
             return Instant.parse(s).toEpochMilli();
         } catch (DateTimeParseException ex) {
             return fallback;
         }
+    }
+
+    /**
+     * The form Lambda writes, {@code 2024-05-01T12:00:00.000Z} (any number of fraction digits, or
+     * none), read without the general parser; {@link Long#MIN_VALUE} for any other form, which
+     * {@link Instant#parse} then reads.
+     */
+    static long isoUtcMillis(String s) {
+        int n = s.length();
+        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+                || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {
+            return Long.MIN_VALUE;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
+                || minute > 59 || second < 0 || second > 59) {
+            return Long.MIN_VALUE;
+        }
+        int millis = 0;
+        if (n > 20) {
+            if (s.charAt(19) != '.' || n == 21) {
+                return Long.MIN_VALUE;
+            }
+            for (int i = 20; i < n - 1; i++) {
+                char c = s.charAt(i);
+                if (c < '0' || c > '9') {
+                    return Long.MIN_VALUE;
+                }
+                if (i < 23) {
+                    millis = millis * 10 + (c - '0');
+                }
+            }
+            for (int i = Math.min(n - 1, 23); i < 23; i++) {
+                millis *= 10;
+            }
+        }
+        if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            return Long.MIN_VALUE;
+        }
+        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
+    }
+
+    /** The decimal number in {@code s} at {@code from}, {@code count} digits; -1 if any is not a digit. */
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 }

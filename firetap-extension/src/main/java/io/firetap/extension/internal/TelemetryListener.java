@@ -325,11 +325,12 @@ public final class TelemetryListener implements AutoCloseable {
             out.write(response("500 Internal Server Error", !keepAlive));
             return;
         }
-        // Acknowledge before handing over: the intake may push back, Lambda must not wait for that.
-        out.write(keepAlive ? OK : response("200 OK", true));
+        // counted before the answer, so a poster that has it sees the counts
         batches.incrementAndGet();
         ignored.addAndGet(result.ignored());
         skipped.addAndGet(result.skipped());
+        // Acknowledge before handing over: the intake may push back, Lambda must not wait for that.
+        out.write(keepAlive ? OK : response("200 OK", true));
         try {
             deliver(result.items());
         } catch (RuntimeException e) {

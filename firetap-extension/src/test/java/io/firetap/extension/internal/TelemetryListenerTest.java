@@ -306,7 +306,7 @@ class TelemetryListenerTest {
     @Test
     void expectContinueIsAnsweredBeforeTheBodyIsSent() throws Exception {
         start(EnumSet.of(TelemetryType.FUNCTION));
-        String body = "[" + fn("2024-05-01T12:00:00.000Z", "\"continued\"") + "]";
+        String body = "[" + fn("2024-05-01T12:00:00.000Z", "\"continued\"") + "," + runtimeDone("cont") + "]";
         try (Socket s = connect()) {
             send(s, "POST / HTTP/1.1\r\nHost: sandbox\r\nExpect: 100-continue\r\nContent-Length: " + body.length()
                     + "\r\n\r\n");
@@ -316,7 +316,8 @@ class TelemetryListenerTest {
             send(s, body);
             assertThat(response(in).status()).isEqualTo(200);
         }
-        assertThat(listener.stats().lines()).isEqualTo(1);
+        assertThat(boundaries.await("cont", EnumSet.of(Marker.RUNTIME_DONE), 10, TimeUnit.SECONDS).complete()).isTrue();
+        assertThat(intake.texts()).containsExactly("continued");
     }
 
     @Test
