@@ -61,10 +61,11 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
 
     public static final long DEFAULT_BUFFER_BYTES = 8L << 20;
     /**
-     * {@link OverflowPolicy#SPILL}: a destination that is down for a while costs disk (which the
-     * sandbox has and firetap bounds), not lines, and never the function's time or memory.
+     * {@link OverflowPolicy#BLOCK}: a function writing faster than the destination takes is slowed to
+     * its pace instead of losing lines. {@link OverflowPolicy#SPILL} rides out an outage on disk, but
+     * past its cap it drops, which a flood reaches in a second.
      */
-    public static final OverflowPolicy DEFAULT_OVERFLOW = OverflowPolicy.SPILL;
+    public static final OverflowPolicy DEFAULT_OVERFLOW = OverflowPolicy.BLOCK;
     public static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
     public static final int DEFAULT_MAX_BATCH_RECORDS = 500;
@@ -341,7 +342,7 @@ public record PipelineConfig(long bufferBytes, OverflowPolicy overflow, Duration
             return this;
         }
 
-        /** What a full buffer does. Default {@link OverflowPolicy#SPILL} ({@link #DEFAULT_OVERFLOW}). */
+        /** What a full buffer does. Default {@link OverflowPolicy#BLOCK} ({@link #DEFAULT_OVERFLOW}). */
         public Builder overflow(OverflowPolicy value) {
             this.overflow = Objects.requireNonNull(value, "overflow");
             return this;

@@ -60,9 +60,9 @@ class PipelineConfigBuilderTest {
     }
 
     @Test
-    void spillIsTheDefaultOverflowIntoABoundedDirectoryUnderTmp() {
+    void blockIsTheDefaultOverflowAndSpillGoesToABoundedDirectoryUnderTmp() {
         PipelineConfig defaults = PipelineConfig.defaults();
-        assertThat(defaults.overflow()).isEqualTo(OverflowPolicy.SPILL);
+        assertThat(defaults.overflow()).isEqualTo(OverflowPolicy.BLOCK);
         assertThat(defaults.spillDir()).hasToString("/tmp/firetap-spill");
         assertThat(defaults.spillMaxBytes()).isEqualTo(64L << 20);
         assertThat(defaults.spillSegmentBytes()).isEqualTo(4L << 20);
