@@ -1,7 +1,6 @@
 package io.firetap.core.config;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 
 /** Parses and prints durations the way firetap's configuration spells them. */
@@ -11,22 +10,13 @@ public final class Durations {
 
     /** {@code 250ms}, {@code 2s}, {@code 1m}, {@code 500us} or a plain number of milliseconds. */
     public static Optional<Duration> parse(String text) {
-        String t = text.trim().replace("_", "");
-        int i = 0;
-        while (i < t.length() && Character.isDigit(t.charAt(i))) {
-            i++;
-        }
-        if (i == 0) {
+        Optional<Quantity> q = Quantity.parse(text);
+        if (q.isEmpty()) {
             return Optional.empty();
         }
-        long n;
+        long n = q.get().number();
         try {
-            n = Long.parseLong(t.substring(0, i));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        try {
-            switch (t.substring(i).trim().toLowerCase(Locale.ROOT)) {
+            switch (q.get().unit()) {
                 case "": case "ms": return Optional.of(Duration.ofMillis(n));
                 case "us": return Optional.of(Duration.ofNanos(Math.multiplyExact(n, 1000L)));
                 case "s": return Optional.of(Duration.ofSeconds(n));

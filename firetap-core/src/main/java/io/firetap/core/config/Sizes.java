@@ -1,6 +1,5 @@
 package io.firetap.core.config;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** Parses and prints byte sizes the way firetap's configuration spells them. */
@@ -10,22 +9,13 @@ public final class Sizes {
 
     /** {@code 8MiB}, {@code 8 MiB}, {@code 512KiB}, {@code 4MB}, {@code 100B} or a plain number of bytes. */
     public static Optional<Long> parse(String text) {
-        String t = text.trim().replace("_", "");
-        int i = 0;
-        while (i < t.length() && Character.isDigit(t.charAt(i))) {
-            i++;
-        }
-        if (i == 0) {
+        Optional<Quantity> q = Quantity.parse(text);
+        if (q.isEmpty()) {
             return Optional.empty();
         }
-        long number;
-        try {
-            number = Long.parseLong(t.substring(0, i));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        long number = q.get().number();
         long unit;
-        switch (t.substring(i).trim().toLowerCase(Locale.ROOT)) {
+        switch (q.get().unit()) {
             case "": case "b": unit = 1; break;
             case "kib": case "k": unit = 1L << 10; break;
             case "mib": case "m": unit = 1L << 20; break;
