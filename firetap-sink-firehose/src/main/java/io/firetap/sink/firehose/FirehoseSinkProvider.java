@@ -1,7 +1,7 @@
 package io.firetap.sink.firehose;
 
 import io.firetap.aws.AwsClientSettings;
-import io.firetap.core.config.ConfigException;
+import io.firetap.aws.internal.StreamNames;
 import io.firetap.core.config.Settings;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkContext;
@@ -10,7 +10,7 @@ import io.firetap.core.sink.SinkProvider;
 /** {@code FIRETAP_SINK=firehose} (the default): ships to the delivery stream {@code FIRETAP_STREAM_NAME}. */
 public final class FirehoseSinkProvider implements SinkProvider {
     public static final String NAME = "firehose";
-    public static final String STREAM_NAME = "FIRETAP_STREAM_NAME";
+    public static final String STREAM_NAME = StreamNames.STREAM_NAME;
     /** Overrides {@value #STREAM_NAME} for this sink when several sinks run at once. */
     public static final String DELIVERY_STREAM = "FIRETAP_FIREHOSE_STREAM_NAME";
 
@@ -22,13 +22,7 @@ public final class FirehoseSinkProvider implements SinkProvider {
     @Override
     public Sink create(SinkContext context) {
         Settings settings = context.settings();
-        String stream = settings.get(DELIVERY_STREAM).or(() -> settings.get(STREAM_NAME))
-                .orElseThrow(() -> ConfigException.missing(STREAM_NAME,
-                        "the firehose sink needs the name of the delivery stream to ship to"));
-        if (!stream.matches("[a-zA-Z0-9_.-]{1,64}")) {
-            throw ConfigException.invalid(settings.get(DELIVERY_STREAM).isPresent() ? DELIVERY_STREAM : STREAM_NAME,
-                    stream, "a delivery stream name: 1-64 letters, digits, '_', '.' or '-'");
-        }
+        String stream = StreamNames.require(settings, DELIVERY_STREAM, NAME, "delivery stream", 64);
         return new FirehoseSink(stream, AwsClientSettings.from(settings, "FIREHOSE"));
     }
 }

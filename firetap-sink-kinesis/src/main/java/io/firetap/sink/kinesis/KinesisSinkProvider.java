@@ -1,7 +1,7 @@
 package io.firetap.sink.kinesis;
 
 import io.firetap.aws.AwsClientSettings;
-import io.firetap.core.config.ConfigException;
+import io.firetap.aws.internal.StreamNames;
 import io.firetap.core.config.Settings;
 import io.firetap.core.sink.Sink;
 import io.firetap.core.sink.SinkContext;
@@ -13,7 +13,7 @@ import io.firetap.core.sink.SinkProvider;
  */
 public final class KinesisSinkProvider implements SinkProvider {
     public static final String NAME = "kinesis";
-    public static final String STREAM_NAME = "FIRETAP_STREAM_NAME";
+    public static final String STREAM_NAME = StreamNames.STREAM_NAME;
     /** Overrides {@value #STREAM_NAME} for this sink when several sinks run at once. */
     public static final String DATA_STREAM = "FIRETAP_KINESIS_STREAM_NAME";
     public static final String MAX_RECORD_BYTES_VARIABLE = "FIRETAP_KINESIS_MAX_RECORD_BYTES";
@@ -26,12 +26,7 @@ public final class KinesisSinkProvider implements SinkProvider {
     @Override
     public Sink create(SinkContext context) {
         Settings settings = context.settings();
-        String variable = settings.get(DATA_STREAM).isPresent() ? DATA_STREAM : STREAM_NAME;
-        String stream = settings.get(variable).orElseThrow(() -> ConfigException.missing(STREAM_NAME,
-                "the kinesis sink needs the name of the data stream to ship to"));
-        if (!stream.matches("[a-zA-Z0-9_.-]{1,128}")) {
-            throw ConfigException.invalid(variable, stream, "a data stream name: 1-128 letters, digits, '_', '.' or '-'");
-        }
+        String stream = StreamNames.require(settings, DATA_STREAM, NAME, "data stream", 128);
         int maxRecordBytes = (int) settings.bytes(MAX_RECORD_BYTES_VARIABLE, KinesisSink.DEFAULT_MAX_RECORD_BYTES,
                 64 * 1024, KinesisSink.LARGEST_MAX_RECORD_BYTES);
         PartitionKeys keys = PartitionKeys.from(settings, context.function().name());
