@@ -69,8 +69,8 @@ public final class ExtensionMain {
 
     /**
      * Opens every jar on the class path and initialises the logger while the main thread registers.
-     * The first service lookups after registering (the JDK's selector provider, firetap's sinks, the
-     * HTTP server provider) read each of the layer's dozens of jars, the socket's first use seeds a
+     * The first service lookups after registering (the JDK's selector provider, firetap's sinks) read
+     * each of the layer's dozens of jars, the socket's first use seeds a
      * SecureRandom, and slf4j's start takes tens of milliseconds; done here, on the other core,
      * that is off the path to the first {@code /next}.
      * A named class, not a lambda: a first lambda's bootstrap would cost the main thread more.
@@ -81,7 +81,7 @@ public final class ExtensionMain {
             try {
                 // in the order the main thread needs them: the socket right after registering (a UNIX
                 // socket's first use loads the selector provider and seeds a SecureRandom), then the
-                // sinks (a class-path search), then the HTTP server provider of the sinks' warm-up stub (another)
+                // sinks (a class-path search)
                 java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
                 // the logger (the first class that logs initialises slf4j: ~30 ms) and the JDK's
                 // lambda machinery (the first lambda's bootstrap: ~6 ms), both needed right after
@@ -91,7 +91,6 @@ public final class ExtensionMain {
                 while (found.hasMoreElements()) {
                     found.nextElement();
                 }
-                com.sun.net.httpserver.spi.HttpServerProvider.provider();
             } catch (java.io.IOException | RuntimeException e) {
                 // only a head start: the lookups that need these do their own work and report
             }
