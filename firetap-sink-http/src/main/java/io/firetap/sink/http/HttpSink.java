@@ -48,25 +48,17 @@ public final class HttpSink implements Sink {
     private final Set<Integer> reported = ConcurrentHashMap.newKeySet();
     private volatile HttpClient client;
 
-    private HttpSink(Builder b) {
-        this(b.name, b.endpoint, b.format, b.headers, b.timeout, b.gzip, b.maxBodyBytes,
-                b.function != null ? b.function : FunctionMetadata.from(Settings.fromEnvironment()), b.hec(),
-                b.client);
-    }
-
-    private HttpSink(String name, URI endpoint, BodyFormat format, Map<String, String> headers, Duration timeout, boolean gzip,
-            int maxBodyBytes, FunctionMetadata function, BodyFormat.HecFields hec,
-            HttpClient client) {
-        this.name = name;
-        this.endpoint = endpoint;
-        this.format = format;
-        this.headers = Map.copyOf(headers);
-        this.timeout = timeout;
-        this.gzip = gzip;
-        this.limits = new SinkLimits(1_000, maxBodyBytes, Math.min(maxBodyBytes, 256 * 1024), 0);
+    private HttpSink(Builder b, FunctionMetadata function) {
+        this.name = b.name;
+        this.endpoint = b.endpoint;
+        this.format = b.format;
+        this.headers = Map.copyOf(b.headers);
+        this.timeout = b.timeout;
+        this.gzip = b.gzip;
+        this.limits = new SinkLimits(1_000, b.maxBodyBytes, Math.min(b.maxBodyBytes, 256 * 1024), 0);
         this.function = function;
-        this.hec = hec;
-        this.client = client;
+        this.hec = b.hec(function);
+        this.client = b.client;
     }
 
     /**
@@ -198,20 +190,17 @@ public final class HttpSink implements Sink {
             }
         }
 
-        private BodyFormat.HecFields hec() {
+        private BodyFormat.HecFields hec(FunctionMetadata function) {
             if (format != BodyFormat.HEC) {
                 return null;
             }
-            String fn = function == null || function.name().isEmpty() ? "lambda" : function.name();
+            String fn = function.name().isEmpty() ? "lambda" : function.name();
             return new BodyFormat.HecFields(hecHost != null ? hecHost : fn,
                     hecSource != null ? hecSource : "lambda:" + fn, hecSourcetype, hecIndex);
         }
 
         public HttpSink build() {
-            if (format == BodyFormat.HEC && function == null) {
-                function = FunctionMetadata.from(Settings.fromEnvironment());
-            }
-            return new HttpSink(this);
+            return new HttpSink(this, function != null ? function : FunctionMetadata.from(Settings.fromEnvironment()));
         }
     }
 
