@@ -119,6 +119,7 @@ class AwsEndpointTest {
                         .endpointOverride(aws.endpointUri())
                         .region(Region.US_EAST_1)
                         .credentialsProvider(SdkClients.FAKE_CREDENTIALS)
+                        .httpClientBuilder(SdkClients.netty())
                         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
                         .build()) {
             Throwable error = catchThrowable(() -> kinesis.putRecords(b -> b.streamName("events")

@@ -1,5 +1,7 @@
 package io.firetap.testkit.aws;
 
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -7,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -14,10 +17,19 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 /**
  * Real SDK clients aimed at an endpoint, with SDK retries off so each test sees exactly the
  * response the endpoint sent.
+ *
+ * <p>They share one event loop on a daemon thread, which no client owns: a client that owns its
+ * event loop waits out netty's two-second quiet period when it is closed, in every test.
  */
 final class SdkClients {
     static final StaticCredentialsProvider FAKE_CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFIRETAPTEST", "not-a-secret"));
+
+    private static final SdkEventLoopGroup EVENT_LOOP = SdkEventLoopGroup.create(new NioEventLoopGroup(1, task -> {
+        Thread thread = new Thread(task, "sdk-clients-io");
+        thread.setDaemon(true);
+        return thread;
+    }), NioSocketChannel::new);
 
     private SdkClients() {
     }
@@ -31,7 +43,7 @@ final class SdkClients {
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials)
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .httpClientBuilder(netty())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallTimeout(Duration.ofSeconds(30)))
                 .build();
@@ -47,7 +59,7 @@ final class SdkClients {
                     .endpointOverride(endpoint)
                     .region(Region.US_EAST_1)
                     .credentialsProvider(FAKE_CREDENTIALS)
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
+                    .httpClientBuilder(netty().protocol(Protocol.HTTP1_1))
                     .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                             .apiCallTimeout(Duration.ofSeconds(30)))
                     .build();
@@ -58,5 +70,10 @@ final class SdkClients {
                 System.setProperty("aws.cborEnabled", previous);
             }
         }
+    }
+
+    /** The SDK's netty client on the shared event loop; its other settings are the SDK's defaults. */
+    static NettyNioAsyncHttpClient.Builder netty() {
+        return NettyNioAsyncHttpClient.builder().eventLoopGroup(EVENT_LOOP);
     }
 }
