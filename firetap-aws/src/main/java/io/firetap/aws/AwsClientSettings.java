@@ -1,5 +1,6 @@
 package io.firetap.aws;
 
+import io.firetap.aws.internal.AwsClients;
 import io.firetap.core.config.ConfigException;
 import io.firetap.core.config.Settings;
 import io.firetap.core.pipeline.PipelineConfig;
@@ -149,10 +150,7 @@ public final class AwsClientSettings {
 
         /** The bound of one call, 10 ms to 15 minutes. */
         public Builder callTimeout(Duration timeout) {
-            if (timeout.compareTo(Duration.ofMillis(10)) < 0 || timeout.compareTo(Duration.ofMinutes(15)) > 0) {
-                throw new IllegalArgumentException("callTimeout must be between 10 ms and 15 minutes: " + timeout);
-            }
-            this.callTimeout = timeout;
+            this.callTimeout = AwsClients.checkedCallTimeout(timeout);
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.firetap.aws.internal;
 
 import com.sun.net.httpserver.HttpServer;
 import io.firetap.aws.AwsClientSettings;
+import io.firetap.core.pipeline.PipelineConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,7 +41,19 @@ public final class AwsClients {
         return overrides(settings.callTimeout());
     }
 
-    /** No SDK retries; the whole call bounded by {@code callTimeout}. */
+    /**
+     * {@code timeout} when it is a call timeout firetap accepts, 10 ms to 15 minutes (as
+     * {@code FIRETAP_SEND_TIMEOUT}).
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public static Duration checkedCallTimeout(Duration timeout) {
+        if (timeout.compareTo(PipelineConfig.MIN_SEND_TIMEOUT) < 0 || timeout.compareTo(PipelineConfig.MAX_SEND_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("callTimeout must be between 10 ms and 15 minutes: " + timeout);
+        }
+        return timeout;
+    }
+
     /**
      * What every firetap client is built with, whichever its transport: region, credentials, the
      * call timeout, and the endpoint when one overrides the SDK's.
@@ -56,6 +69,7 @@ public final class AwsClients {
         return builder;
     }
 
+    /** No SDK retries; the whole call bounded by {@code callTimeout}. */
     static ClientOverrideConfiguration overrides(Duration callTimeout) {
         return ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)

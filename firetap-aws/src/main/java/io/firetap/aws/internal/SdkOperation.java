@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
@@ -23,10 +25,14 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * {@code switch} so that only the chosen one is linked: on the default transport no netty class is
  * loaded.
  *
+ * <p>A sink built on the caller's own client uses {@link #sync(SdkClient, BiFunction, Duration)} or
+ * {@link #async(SdkClient, BiFunction, Duration)} instead: the same call on that client, which
+ * firetap neither builds, warms nor closes.
+ *
  * @param <Q> the operation's request
  * @param <R> the operation's response
  */
-public abstract sealed class SdkOperation<Q, R> permits SyncSdkOperation, AsyncSdkOperation {
+public abstract sealed class SdkOperation<Q, R> permits SyncSdkOperation, AsyncSdkOperation, CallerClientOperation {
     /** The longest a warm-up call may take. */
     static final Duration WARM_UP_LIMIT = Duration.ofSeconds(3);
 
@@ -62,6 +68,30 @@ public abstract sealed class SdkOperation<Q, R> permits SyncSdkOperation, AsyncS
             SdkOperation<Q, R> async(AwsClientSettings settings, Supplier<B> builders,
                     BiFunction<C, Q, CompletableFuture<R>> call) {
         return new AsyncSdkOperation<>(settings, builders, call);
+    }
+
+    /**
+     * The call on a synchronous client the caller built and owns, run on the calling thread as
+     * {@link #sync(AwsClientSettings, Supplier, BiFunction)} runs it; each request carries
+     * {@code callTimeout} as its API call timeout, which bounds the client's own retries too.
+     *
+     * @param call the operation on the client, e.g. {@code FirehoseClient::putRecordBatch}
+     */
+    public static <C extends SdkClient, Q extends AwsRequest, R> SdkOperation<Q, R> sync(C client,
+            BiFunction<C, Q, R> call, Duration callTimeout) {
+        return new CallerClientOperation<>(client, (c, q) -> CompletableFuture.completedFuture(call.apply(c, q)),
+                callTimeout);
+    }
+
+    /**
+     * The call on an asynchronous client the caller built and owns; the future completes where that
+     * client completes its futures. Each request carries {@code callTimeout} as its API call timeout.
+     *
+     * @param call the operation on the client, e.g. {@code FirehoseAsyncClient::putRecordBatch}
+     */
+    public static <C extends SdkClient, Q extends AwsRequest, R> SdkOperation<Q, R> async(C client,
+            BiFunction<C, Q, CompletableFuture<R>> call, Duration callTimeout) {
+        return new CallerClientOperation<>(client, call, callTimeout);
     }
 
     /** Builds the client now, on the calling thread, instead of on the first call. */

@@ -23,6 +23,6 @@ public final class FirehoseSinkProvider implements SinkProvider {
     public Sink create(SinkContext context) {
         Settings settings = context.settings();
         String stream = StreamNames.require(settings, DELIVERY_STREAM, NAME, "delivery stream", 64);
-        return new FirehoseSink(stream, AwsClientSettings.from(settings, "FIREHOSE"));
+        return FirehoseSink.builder(stream).settings(AwsClientSettings.from(settings, "FIREHOSE")).build();
     }
 }

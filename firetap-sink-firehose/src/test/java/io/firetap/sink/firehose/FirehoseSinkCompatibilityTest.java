@@ -21,21 +21,40 @@ class FirehoseSinkCompatibilityTest extends SinkCompatibilityKit {
         return null;
     }
 
+    /** What the sinks of this run say they run on, last in their {@code toString()}. */
+    String transport() {
+        return httpClient() == null ? "direct" : httpClient();
+    }
+
+    /** Makes this run's sinks for {@code aws}; closed with the destination, after every pipeline is shut down. */
+    Sinks sinks(AwsEndpoint aws) {
+        return settings -> new FirehoseSinkProvider().create(SinkContext.of(FirehoseSettings.against(aws,
+                settings.with("FIRETAP_AWS_HTTP_CLIENT", httpClient()))));
+    }
+
+    /** Sinks aimed at one endpoint, and whatever they share. */
+    interface Sinks extends AutoCloseable {
+        Sink newSink(Settings settings);
+
+        @Override
+        default void close() {
+        }
+    }
+
     @Test
     void theSinksOfThisRunAreOnTheTransportAskedFor() {
-        assertThat(destination().newSink(Settings.of(Map.of())).toString())
-                .contains(", " + (httpClient() == null ? "direct" : httpClient()) + "]");
+        assertThat(destination().newSink(Settings.of(Map.of())).toString()).contains(", " + transport() + "]");
     }
 
     @Override
     protected Destination openDestination() {
         AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("logs").seed(11)
                 .verifySignatures("not-a-secret").start();
+        Sinks sinks = sinks(aws);
         return new Destination() {
             @Override
             public Sink newSink(Settings settings) {
-                return new FirehoseSinkProvider().create(SinkContext.of(FirehoseSettings.against(aws,
-                        settings.with("FIRETAP_AWS_HTTP_CLIENT", httpClient()))));
+                return sinks.newSink(settings);
             }
 
             @Override
@@ -55,6 +74,7 @@ class FirehoseSinkCompatibilityTest extends SinkCompatibilityKit {
 
             @Override
             public void close() {
+                sinks.close();
                 aws.close();
             }
         };

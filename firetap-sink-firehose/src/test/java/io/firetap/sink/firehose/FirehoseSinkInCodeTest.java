@@ -29,7 +29,7 @@ class FirehoseSinkInCodeTest {
                     .httpClient(transport)
                     .build();
             assertThat(settings.httpClient()).isEqualTo(transport);
-            ShippingPipeline pipeline = ShippingPipeline.builder().sink(new FirehoseSink("orders", settings)).build();
+            ShippingPipeline pipeline = ShippingPipeline.builder().sink(FirehoseSink.builder("orders").settings(settings).build()).build();
             pipeline.offer(LogLine.ofUtf8("placed order 17", Source.SOCKET));
 
             assertThat(pipeline.flush(Duration.ofSeconds(10)).complete()).isTrue();
@@ -42,8 +42,8 @@ class FirehoseSinkInCodeTest {
     @Test
     void startingWarmsUpAgainstALoopbackStubAndCallsNothingAtTheDestination() throws Exception {
         try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream("orders").start()) {
-            FirehoseSink sink = new FirehoseSink("orders", AwsClientSettings.builder("eu-west-1")
-                    .credentials("AKIDINCODE", "in-code-secret", null).endpoint(aws.endpointUri()).build());
+            FirehoseSink sink = FirehoseSink.builder("orders").settings(AwsClientSettings.builder("eu-west-1")
+                    .credentials("AKIDINCODE", "in-code-secret", null).endpoint(aws.endpointUri()).build()).build();
             sink.start().get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(aws.deliveryStream("orders").records()).isEmpty();
             assertThat(aws.violations()).isEmpty();

@@ -28,8 +28,11 @@ public final class KinesisSinkProvider implements SinkProvider {
         Settings settings = context.settings();
         String stream = StreamNames.require(settings, DATA_STREAM, NAME, "data stream", 128);
         int maxRecordBytes = (int) settings.bytes(MAX_RECORD_BYTES_VARIABLE, KinesisSink.DEFAULT_MAX_RECORD_BYTES,
-                64 * 1024, KinesisSink.LARGEST_MAX_RECORD_BYTES);
-        PartitionKeys keys = PartitionKeys.from(settings, context.function().name());
-        return new KinesisSink(stream, AwsClientSettings.from(settings, "KINESIS"), keys, maxRecordBytes);
+                KinesisSink.SMALLEST_MAX_RECORD_BYTES, KinesisSink.LARGEST_MAX_RECORD_BYTES);
+        return KinesisSink.builder(stream)
+                .settings(AwsClientSettings.from(settings, "KINESIS"))
+                .partitionKeys(PartitionKeys.from(settings, context.function().name()))
+                .maxRecordBytes(maxRecordBytes)
+                .build();
     }
 }
