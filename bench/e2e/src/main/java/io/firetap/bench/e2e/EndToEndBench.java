@@ -44,12 +44,16 @@ public final class EndToEndBench {
     private static final int[] LINE_SIZES = {100, 1024, 16 * 1024};
     private static final int[] HOLD_LINES = {10, 1_000, 10_000};
     private static final String STREAM = "bench";
+    /** The event of an invocation that writes nothing. */
+    private static final String EMPTY = "{\"lines\":0}";
 
     private final Path zip;
     private final Path out;
     private final int reps;
     private final long throughputBytes;
     private final int holdInvocations;
+    /** Rounds of the proxy scenario: enough that its p99 is not simply the worst of a few. */
+    private final int proxyPairs;
     private final Path work;
     private final Path layer;
     private final Path task;
@@ -69,6 +73,7 @@ public final class EndToEndBench {
         this.reps = quick ? 2 : 3;
         this.throughputBytes = quick ? 16L << 20 : 64L << 20;
         this.holdInvocations = quick ? 50 : 200;
+        this.proxyPairs = quick ? 400 : 1000;
         this.work = Files.createTempDirectory("firetap-bench");
         this.layer = LayerZip.unzip(zip, work.resolve("opt"));
         if (noArchive) {
@@ -518,59 +523,92 @@ public final class EndToEndBench {
      * The wrapper's cost per invocation: the runtime time of an invocation that writes nothing,
      * through the wrapper (the extension's Runtime API proxy and the intake's drain marker) minus the
      * same function run directly — first with nothing else going on, then while the extension ships
-     * 100,000 lines/s written to its socket by another process.
+     * 100,000 lines/s written to its socket by another process. Beside it, the measurement's own
+     * floor: the same function run directly in a second environment, minus the first.
      */
     private Map<String, Object> proxyOverhead() throws Exception {
-        // Both environments at once, invoked in turn (the idle one is frozen meanwhile), so the two
-        // series share whatever the machine is doing; the overhead is the median of the pairwise
-        // differences. The warm-up is long enough for the C1 compiler to have compiled the proxy's
-        // and the function's per-invocation code (a method compiles after ~200 calls).
+        // Three environments at once, invoked in turn (the order rotates), so the series share whatever
+        // the machine is doing; each figure is a quantile of the pairwise differences, and the
+        // direct-minus-direct one is the floor: what the same measurement shows where nothing differs.
+        // Not frozen between invocations: the load's writer runs outside the sandboxes, so a frozen
+        // extension would meet each thaw with a backlog instead of a steady 100,000 lines/s (nothing
+        // runs in an idle environment anyway: every process waits on a /next). The warm-up is long
+        // enough for the C1 compiler to have compiled the proxy's and the function's per-invocation
+        // code (a method compiles after ~200 calls).
         try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
-             LambdaEmulator direct = environment(aws, "flood", Map.of())
-                     .runtime(List.of(task.resolve("flood").toString()))
-                     .env("FIRETAP_SOCKET_PATH", work.resolve("direct.sock").toString())
-                     .env("FIRETAP_INTAKE_PATH", work.resolve("direct.fifo").toString())
-                     .build().start();
-             LambdaEmulator wrapped = environment(aws, "flood", Map.of()).build().start()) {
+             LambdaEmulator direct = directEnvironment(aws, "direct");
+             LambdaEmulator wrapped = environment(aws, "flood", Map.of()).freeze(false).build().start();
+             LambdaEmulator direct2 = directEnvironment(aws, "direct2")) {
+            List<LambdaEmulator> environments = List.of(direct, wrapped, direct2);
             for (int i = 0; i < 300; i++) {
-                direct.invoke("{\"lines\":0}");
-                wrapped.invoke("{\"lines\":0}");
+                for (LambdaEmulator e : environments) {
+                    e.invoke(EMPTY);
+                }
             }
             Map<String, Object> proxy = new LinkedHashMap<>();
-            proxy.put("idle", pairedRuntimes(direct, wrapped));
+            proxy.put("idle", pairedRuntimes(environments));
             log("  idle: " + proxy.get("idle"));
             try (SocketLoad load = SocketLoad.start(work.resolve("firetap.sock"), 100_000)) {
-                Map<String, Object> loaded = pairedRuntimes(direct, wrapped);
+                Map<String, Object> loaded = pairedRuntimes(environments);
                 loaded.put("linesPerSecondOffered", 100_000);
                 loaded.put("linesPerSecondWritten", load.linesPerSecond());
                 proxy.put("at100k", loaded);
             }
             log("  at 100,000 lines/s: " + proxy.get("at100k"));
-            direct.shutdown();
-            wrapped.shutdown();
+            for (LambdaEmulator e : environments) {
+                e.shutdown();
+            }
             return proxy;
         }
     }
 
-    private Map<String, Object> pairedRuntimes(LambdaEmulator direct, LambdaEmulator wrapped) {
-        List<Double> directMicros = new ArrayList<>();
-        List<Double> wrappedMicros = new ArrayList<>();
-        long[] differences = new long[holdInvocations];
-        for (int i = 0; i < holdInvocations; i++) {
-            long d = direct.invoke("{\"lines\":0}").runtimeTime().toNanos();
-            long w = wrapped.invoke("{\"lines\":0}").runtimeTime().toNanos();
-            directMicros.add(d / 1e3);
-            wrappedMicros.add(w / 1e3);
-            differences[i] = w - d;
+    /** The flood function run without the wrapper, with a socket and an intake of its own. */
+    private LambdaEmulator directEnvironment(AwsEndpoint aws, String name) {
+        return environment(aws, "flood", Map.of())
+                .runtime(List.of(task.resolve("flood").toString()))
+                .env("FIRETAP_SOCKET_PATH", work.resolve(name + ".sock").toString())
+                .env("FIRETAP_INTAKE_PATH", work.resolve(name + ".fifo").toString())
+                .freeze(false)
+                .build().start();
+    }
+
+    /**
+     * {@link #proxyPairs} rounds of one invocation in each of {@code direct, wrapped, direct2}, in an
+     * order that rotates: the quantiles of wrapped − direct (the cost) and of direct2 − direct (the
+     * floor).
+     */
+    private Map<String, Object> pairedRuntimes(List<LambdaEmulator> environments) {
+        int n = proxyPairs;
+        long[][] runtime = new long[3][n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < 3; k++) {
+                int e = (i + k) % 3;
+                runtime[e][i] = environments.get(e).invoke(EMPTY).runtimeTime().toNanos();
+            }
         }
-        Arrays.sort(differences);
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("directRuntimeMicros", median(directMicros));
-        row.put("wrappedRuntimeMicros", median(wrappedMicros));
-        row.put("overheadP50Micros", rank(differences, 0.50) / 1e3);
-        row.put("overheadP99Micros", rank(differences, 0.99) / 1e3);
-        row.put("pairs", holdInvocations);
+        row.put("directRuntimeMicros", medianMicros(runtime[0]));
+        row.put("wrappedRuntimeMicros", medianMicros(runtime[1]));
+        putQuantiles(row, "overhead", runtime[1], runtime[0]);
+        putQuantiles(row, "floor", runtime[2], runtime[0]);
+        row.put("pairs", n);
         return row;
+    }
+
+    private static void putQuantiles(Map<String, Object> row, String name, long[] a, long[] b) {
+        long[] d = new long[a.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        Arrays.sort(d);
+        row.put(name + "P50Micros", rank(d, 0.50) / 1e3);
+        row.put(name + "P99Micros", rank(d, 0.99) / 1e3);
+    }
+
+    private static double medianMicros(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return rank(sorted, 0.50) / 1e3;
     }
 
     /**
