@@ -204,11 +204,9 @@ public final class FiretapExtension {
                 endpoints.proxy().start(api.hostPort(), output, new WarningsToLog());
                 endpoints.intake().start(output);
             }
-            // the socket exists from here on: a client starting now connects and waits, rather than
-            // finding nothing
-            boundSocket = SocketReceiver.bind(socketPath);
-            // the Telemetry listener starts and subscribes on its own thread while this one creates
-            // the sinks: the HTTP server's first start is tens of milliseconds of class loading
+            // the Telemetry listener starts and subscribes on its own thread while this one binds the
+            // socket and the sinks are created: the HTTP server's first start is tens of milliseconds of
+            // class loading, and the socket's first bind waits for the JDK's SecureRandom
             if (!telemetryTypes.isEmpty()) {
                 telemetryStart = new FutureTask<>(new TelemetryStart(telemetryTypes,
                         or(config.telemetryPort, DEFAULT_TELEMETRY_PORT), lateIntake, boundaries, api));
@@ -216,6 +214,9 @@ public final class FiretapExtension {
                 starter.setDaemon(true);
                 starter.start();
             }
+            // the socket exists from here on: a client starting now connects and waits, rather than
+            // finding nothing
+            boundSocket = SocketReceiver.bind(socketPath);
             PipelineStart.Started created = PipelineStart.await(pipelineStart);
             pipeline = created.pipeline();
             FunctionMetadata function = created.function();
