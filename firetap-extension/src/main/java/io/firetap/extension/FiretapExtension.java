@@ -244,7 +244,6 @@ public final class FiretapExtension {
             barrier = metrics.measure(barrier);
 
             long readyNanos = System.nanoTime();
-            pipeline.startWorkers();
             // a loop, not a stream: the first stream's set-up is milliseconds on the way to /next
             List<String> sinkNames = new ArrayList<>(sinks.size());
             for (Sink sink : sinks) {
@@ -257,6 +256,9 @@ public final class FiretapExtension {
                     subscribed ? telemetry.subscriptionTypes() : "off",
                     TimeUnit.NANOSECONDS.toMillis(registeredNanos - startNanos),
                     TimeUnit.NANOSECONDS.toMillis(readyNanos - startNanos));
+            // last before /next: the workers at once build and warm the sinks' clients, which would compete
+            // for the CPU with anything still to do here
+            pipeline.startWorkers();
             return eventLoop(api, pipeline, barrier, boundaries, endpoints, socket, telemetry, metrics);
         } catch (ConfigException e) {
             // the Telemetry start may still be subscribing through the API client: let it finish first
