@@ -204,11 +204,9 @@ public final class FiretapExtension {
                 endpoints.proxy().start(api.hostPort(), output, new WarningsToLog());
                 endpoints.intake().start(output);
             }
-            // the socket exists from here on: a client starting now connects and waits, rather than
-            // finding nothing
-            boundSocket = SocketReceiver.bind(socketPath);
-            // the Telemetry listener starts and subscribes on its own thread while this one creates
-            // the sinks: the HTTP server's first start is tens of milliseconds of class loading
+            // the Telemetry listener starts and subscribes on its own thread while this one binds the
+            // socket and the sinks are created: the HTTP server's first start is tens of milliseconds of
+            // class loading, and the socket's first bind waits for the JDK's SecureRandom
             if (!telemetryTypes.isEmpty()) {
                 telemetryStart = new FutureTask<>(new TelemetryStart(telemetryTypes,
                         or(config.telemetryPort, DEFAULT_TELEMETRY_PORT), lateIntake, boundaries, api));
@@ -216,6 +214,9 @@ public final class FiretapExtension {
                 starter.setDaemon(true);
                 starter.start();
             }
+            // the socket exists from here on: a client starting now connects and waits, rather than
+            // finding nothing
+            boundSocket = SocketReceiver.bind(socketPath);
             PipelineStart.Started created = PipelineStart.await(pipelineStart);
             pipeline = created.pipeline();
             FunctionMetadata function = created.function();
@@ -243,14 +244,21 @@ public final class FiretapExtension {
             barrier = metrics.measure(barrier);
 
             long readyNanos = System.nanoTime();
-            pipeline.startWorkers();
+            // a loop, not a stream: the first stream's set-up is milliseconds on the way to /next
+            List<String> sinkNames = new ArrayList<>(sinks.size());
+            for (Sink sink : sinks) {
+                sinkNames.add(sink.name());
+            }
             Log.LOG.info("firetap ready: sinks {}, socket {}, intake {}, telemetry {}; registered in {} ms, init {} ms;"
                     + " the sinks start in the background",
-                    sinks.stream().map(Sink::name).toList(), socketPath,
+                    sinkNames, socketPath,
                     endpoints != null ? intakePath : "off",
                     subscribed ? telemetry.subscriptionTypes() : "off",
                     TimeUnit.NANOSECONDS.toMillis(registeredNanos - startNanos),
                     TimeUnit.NANOSECONDS.toMillis(readyNanos - startNanos));
+            // last before /next: the workers at once build and warm the sinks' clients, which would compete
+            // for the CPU with anything still to do here
+            pipeline.startWorkers();
             return eventLoop(api, pipeline, barrier, boundaries, endpoints, socket, telemetry, metrics);
         } catch (ConfigException e) {
             // the Telemetry start may still be subscribing through the API client: let it finish first

@@ -31,8 +31,13 @@ final class SigV4 {
     private final String host;
     private final String path;
     private final String signedHeaders;
-    private final MessageDigest sha256;
-    private final Mac hmac;
+    /**
+     * Made by the first signature, not with the signer: the sinks are created on the way to the
+     * extension's first {@code /next}, and the JDK's first {@code Mac} loads and checks its crypto
+     * providers, tens of milliseconds there; the first signature is the sinks' warm-up, after it.
+     */
+    private MessageDigest sha256;
+    private Mac hmac;
     private String keyDate;
     private byte[] key;
 
@@ -47,12 +52,6 @@ final class SigV4 {
         this.path = path;
         this.signedHeaders = sessionToken == null ? "content-type;host;x-amz-date;x-amz-target"
                 : "content-type;host;x-amz-date;x-amz-security-token;x-amz-target";
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-            this.hmac = Mac.getInstance("HmacSHA256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no SHA-256 or HmacSHA256", e);
-        }
     }
 
     /** {@code X-Amz-Date} for the given instant: {@code yyyyMMdd'T'HHmmss'Z'} in UTC. */
@@ -79,6 +78,14 @@ final class SigV4 {
 
     /** The {@code Authorization} header's value for a request with these header values and body. */
     String authorization(String amzDate, String contentType, String target, byte[] body) {
+        if (hmac == null) {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+                hmac = Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JDK has no SHA-256 or HmacSHA256", e);
+            }
+        }
         String date = amzDate.substring(0, 8);
         StringBuilder canonical = new StringBuilder(320)
                 .append("POST\n").append(path).append("\n\n")

@@ -3,7 +3,8 @@ package io.firetap.extension.internal.logging;
 import io.firetap.core.internal.JsonStrings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;
@@ -94,20 +95,27 @@ final class JsonStderrLogger extends LegacyAbstractLogger {
         return line;
     }
 
-    /** ISO-8601 UTC with milliseconds, always 24 characters: {@code 2024-05-01T12:00:00.123Z}. */
+    /**
+     * ISO-8601 UTC with milliseconds, always 24 characters: {@code 2024-05-01T12:00:00.123Z}. Written
+     * here rather than by {@code Instant.toString()}: the JDK's formatter initialises for milliseconds
+     * on the first line, which is on the extension's way to its first {@code /next}.
+     */
     private static void appendTime(StringBuilder sb, long epochMillis) {
-        String t = Instant.ofEpochMilli(epochMillis).toString();
-        // Instant drops zero millis and seconds ("…T12:00Z"); keep the width fixed for readers and filters.
-        int z = t.length() - 1;
-        if (t.length() == 24) {
-            sb.append(t);
-        } else if (t.length() == 20) {
-            sb.append(t, 0, z).append(".000Z");
-        } else if (t.length() == 17) {
-            sb.append(t, 0, z).append(":00.000Z");
-        } else {
-            sb.append(t);
-        }
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000), 0, ZoneOffset.UTC);
+        sb.append(t.getYear());
+        twoDigits(sb.append('-'), t.getMonthValue());
+        twoDigits(sb.append('-'), t.getDayOfMonth());
+        twoDigits(sb.append('T'), t.getHour());
+        twoDigits(sb.append(':'), t.getMinute());
+        twoDigits(sb.append(':'), t.getSecond());
+        int millis = (int) Math.floorMod(epochMillis, 1000);
+        sb.append('.').append((char) ('0' + millis / 100));
+        twoDigits(sb, millis % 100);
+        sb.append('Z');
+    }
+
+    private static void twoDigits(StringBuilder sb, int value) {
+        sb.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
     private static String stackOf(Throwable t) {

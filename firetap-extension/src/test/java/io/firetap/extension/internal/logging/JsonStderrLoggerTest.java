@@ -38,6 +38,19 @@ class JsonStderrLoggerTest {
     }
 
     @Test
+    void theTimeIsUtcWithMillisecondsAndAlwaysTheSameWidth() {
+        assertThat(time(1_714_564_800_000L)).isEqualTo("2024-05-01T12:00:00.000Z");
+        assertThat(time(1_714_564_859_007L)).isEqualTo("2024-05-01T12:00:59.007Z");
+        assertThat(time(1_735_689_599_999L)).isEqualTo("2024-12-31T23:59:59.999Z");
+        assertThat(time(86_400_050L)).isEqualTo("1970-01-02T00:00:00.050Z");
+    }
+
+    private static String time(long epochMillis) {
+        String line = JsonStderrLogger.format(epochMillis, Level.INFO, "t", "m", null);
+        return JsonParser.parseString(line).getAsJsonObject().get("time").getAsString();
+    }
+
+    @Test
     void thresholdAndFormattingThroughTheSlf4jApi() {
         JsonStderrLoggerFactory factory = new JsonStderrLoggerFactory(LogLevel.INFO);
         Logger log = factory.getLogger("t");
