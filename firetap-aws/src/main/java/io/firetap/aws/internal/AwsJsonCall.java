@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * parsed — the body was already the sink's — and building and running its client pipeline
  * (endpoint-rules engine, interceptor chain, marshallers, metrics) was most of the extension's cold
  * start, memory and per-call CPU (README, "Which HTTP transport, and why"). What the SDK also did is
- * kept: no retries of its own (the pipeline retries the failed entries), every call bounded by
+ * kept: no retries of its own (the pipeline retries the failed entries) beyond the JDK's: it sends a
+ * buffered request ({@link #BUFFERED_BODY_LIMIT}) once more, on a fresh connection, when its
+ * connection fails before the answer's headers are in (most often a kept-alive connection the server had closed; a call may then reach the
+ * endpoint twice, as a pipeline retry after a lost answer may), every call bounded by
  * {@code FIRETAP_SEND_TIMEOUT} — the socket's read timeout, and a timer that aborts the connection
  * at the deadline, whatever it is doing (connecting, writing to an endpoint that stopped reading,
  * waiting) — and a connect timeout of {@link AwsClientSettings#CONNECT_TIMEOUT}.
@@ -52,6 +55,16 @@ public final class AwsJsonCall {
     private static final Logger LOG = LoggerFactory.getLogger(AwsJsonCall.class);
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final int WARM_UP_MILLIS = 3_000;
+    /**
+     * The largest body sent buffered rather than streamed. Before it reuses a kept-alive connection
+     * for a streamed {@code POST}, the JDK probes it with a read that times out after 1 ms, so every
+     * streamed call pays a millisecond and an exception; a buffered one is a copy of the body, and a
+     * connection the server has closed is found by the send instead (the JDK then sends once more on
+     * a fresh one). An invocation's call is a few KB to tens of KB; a full batch (up to 4 MiB, 5.6 MB
+     * as base64) is streamed: its transfer dwarfs the millisecond, and a copy that size would weigh
+     * on the extension's small heap.
+     */
+    private static final int BUFFERED_BODY_LIMIT = 256 * 1024;
 
     private final URL url;
     private final String target;
@@ -195,7 +208,9 @@ public final class AwsJsonCall {
         connection.setUseCaches(false);
         connection.setConnectTimeout((int) Math.min(AwsClientSettings.CONNECT_TIMEOUT.toMillis(), callTimeoutMillis));
         connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, callTimeoutMillis));
-        connection.setFixedLengthStreamingMode(body.length);
+        if (body.length > BUFFERED_BODY_LIMIT) {
+            connection.setFixedLengthStreamingMode(body.length);
+        }
         String amzDate = SigV4.amzDate(System.currentTimeMillis());
         connection.setRequestProperty("Content-Type", CONTENT_TYPE);
         connection.setRequestProperty("X-Amz-Target", target);

@@ -46,6 +46,8 @@ public final class EndToEndBench {
     private static final String STREAM = "bench";
     /** The event of an invocation that writes nothing. */
     private static final String EMPTY = "{\"lines\":0}";
+    /** Where the delivery scenario's plain calls go, so the lines counted in {@link #STREAM} are firetap's only. */
+    private static final String FLOOR_STREAM = "bench-floor";
 
     private final Path zip;
     private final Path out;
@@ -616,7 +618,9 @@ public final class EndToEndBench {
      * sparse traffic (one every 2 s), against an endpoint that answers after a 20 ms round trip, 100
      * lines of 100 B per invocation: the hold after each response, the destination calls per
      * invocation, whether every line was in the sink while frozen after its invocation, and the
-     * largest delay from a line's write to its arrival at the endpoint.
+     * largest delay from a line's write to its arrival at the endpoint. Under sparse traffic also the
+     * round trip the endpoint gave in the same run: while frozen after each invocation, a
+     * {@link PlainCall} of the same size to the same endpoint, whose median is the hold's floor.
      */
     private Map<String, Object> deliveryModes() throws Exception {
         Map<String, Object> cells = new LinkedHashMap<>();
@@ -633,10 +637,14 @@ public final class EndToEndBench {
 
     private Map<String, Object> deliveryRun(String mode, int invocations, Duration every) throws Exception {
         int lines = 100;
-        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).latency(Duration.ofMillis(20)).start()) {
+        boolean sparse = every.compareTo(Duration.ofSeconds(1)) >= 0;
+        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).deliveryStream(FLOOR_STREAM)
+                .latency(Duration.ofMillis(20)).start();
+             PlainCall plain = new PlainCall(aws.endpointUri(), FLOOR_STREAM, lines * 101)) {
             AcceptedStream stream = aws.deliveryStream(STREAM);
             long[] whileFrozen = new long[invocations + 2];
             long[] holds = new long[invocations - 1];
+            long[] roundTrips = new long[sparse ? invocations - 1 : 0];
             long firstHold;
             long callsAfterFirst;
             try (LambdaEmulator lambda = environment(aws, "flood", Map.of("FIRETAP_DELIVERY", mode))
@@ -650,6 +658,10 @@ public final class EndToEndBench {
                         LockSupport.parkNanos(wait);
                     }
                     holds[i] = lambda.invoke("{\"lines\":" + lines + ",\"size\":100,\"stamp\":true}").hold().toNanos();
+                    if (sparse) {
+                        // while frozen: the same endpoint's call time, as long after the previous one
+                        roundTrips[i] = plain.call();
+                    }
                 }
                 lambda.shutdown();
             }
@@ -688,6 +700,10 @@ public final class EndToEndBench {
             row.put("holdP50Ms", rank(holds, 0.50) / 1e6);
             row.put("holdP99Ms", rank(holds, 0.99) / 1e6);
             row.put("holdMaxMs", holds[holds.length - 1] / 1e6);
+            if (sparse) {
+                Arrays.sort(roundTrips);
+                row.put("roundTripP50Ms", rank(roundTrips, 0.50) / 1e6);
+            }
             // the first invocation's calls (the cold start) aside
             row.put("callsPerInvocation", (double) (stream.calls() - callsAfterFirst) / (invocations - 1));
             row.put("deliveredBeforeFreeze", deliveredBeforeFreeze);

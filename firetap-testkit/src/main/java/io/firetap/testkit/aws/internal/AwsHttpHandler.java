@@ -84,6 +84,7 @@ public final class AwsHttpHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        long start = System.nanoTime();
         Reply reply = new Reply(exchange);
         try {
             byte[] body = readBody(exchange);
@@ -93,9 +94,8 @@ public final class AwsHttpHandler implements HttpHandler {
                 return;
             }
             long trip = roundTrip.nextNanos();
-            long way = trip / 2;
-            reply.backNanos = trip - way;
-            if (!RoundTrip.pause(way)) {
+            reply.answerAt = start + trip;
+            if (!RoundTrip.pauseUntil(start + trip / 2)) {
                 exchange.close();
                 return;
             }
@@ -153,9 +153,13 @@ public final class AwsHttpHandler implements HttpHandler {
 
     private void answer(Reply reply, WireFormat format, PreparedCall call, CallFault fault, Instant arrival)
             throws IOException {
-        if (!fault.latency().isZero() && !RoundTrip.pause(fault.latency().toNanos())) {
-            reply.exchange.close();
-            return;
+        if (!fault.latency().isZero()) {
+            if (!RoundTrip.pause(fault.latency().toNanos())) {
+                reply.exchange.close();
+                return;
+            }
+            // added to the round trip, not spent within it
+            reply.answerAt += fault.latency().toNanos();
         }
         FaultKind failure = fault.failure();
         if (failure == FaultKind.CONNECTION_RESET) {
@@ -184,16 +188,17 @@ public final class AwsHttpHandler implements HttpHandler {
     /** One call's way back: whatever ends the call first waits out the rest of its round trip. */
     private static final class Reply {
         private final HttpExchange exchange;
-        private long backNanos;
+        /** When the answer may leave ({@link System#nanoTime()}); the round trip's end. */
+        private long answerAt = Long.MIN_VALUE;
 
         Reply(HttpExchange exchange) {
             this.exchange = exchange;
         }
 
         private boolean travel() {
-            long nanos = backNanos;
-            backNanos = 0;
-            return RoundTrip.pause(nanos);
+            long at = answerAt;
+            answerAt = Long.MIN_VALUE;
+            return at == Long.MIN_VALUE || RoundTrip.pauseUntil(at);
         }
 
         void close() {
