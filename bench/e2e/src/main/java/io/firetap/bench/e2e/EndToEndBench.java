@@ -457,14 +457,7 @@ public final class EndToEndBench {
                     floorCpu.add(floor[1]);
                     floorRss.add(floor[2]);
                     if (i == 4) {
-                        for (int k = 0; k < warmInvocations; k++) {
-                            lambda.invoke("{\"lines\":100,\"size\":100}");
-                        }
-                        long before = EmptyMain.ProcStat.cpuTicks(pid);
-                        for (int k = 0; k < warmInvocations; k++) {
-                            lambda.invoke("{\"lines\":100,\"size\":100}");
-                        }
-                        warmCpuMicros = (EmptyMain.ProcStat.cpuTicks(pid) - before) * 10_000.0 / warmInvocations;
+                        warmCpuMicros = warmCpuMicros(lambda, pid, warmInvocations);
                     }
                     lambda.shutdown();
                 }
@@ -479,6 +472,13 @@ public final class EndToEndBench {
                 lambda.shutdown();
             }
         }
+        // the same in the default delivery mode, where back-to-back invocations are steady traffic
+        double warmCpuAdaptiveMicros;
+        try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
+             LambdaEmulator lambda = environment(aws, "flood", Map.of("FIRETAP_DELIVERY", "adaptive")).build().start()) {
+            warmCpuAdaptiveMicros = warmCpuMicros(lambda, lambda.pid("firetap"), warmInvocations);
+            lambda.shutdown();
+        }
         Map<String, Object> cold = new LinkedHashMap<>();
         cold.put("extensionToRegisterMs", stats(register));
         cold.put("extensionToFirstNextMs", stats(ready));
@@ -489,6 +489,7 @@ public final class EndToEndBench {
         cold.put("emptyMainCpuMs", stats(floorCpu));
         cold.put("emptyMainPeakRssMiB", stats(floorRss));
         cold.put("extensionCpuPerWarmInvocationOf100LinesMicros", warmCpuMicros);
+        cold.put("extensionCpuPerWarmInvocationOf100LinesAdaptiveMicros", warmCpuAdaptiveMicros);
         cold.put("warmInvocationsMeasured", warmInvocations);
         cold.put("runtimeToFirstNextWrappedMs", stats(wrapped));
         cold.put("runtimeToFirstNextDirectMs", stats(direct));
@@ -750,6 +751,18 @@ public final class EndToEndBench {
 
     private static boolean selected(String scenario) {
         return only == null || only.contains(scenario);
+    }
+
+    /** The extension's CPU time (user + system) per invocation of 100 lines, over {@code n} after as many to warm up. */
+    private static double warmCpuMicros(LambdaEmulator lambda, long pid, int n) throws Exception {
+        for (int k = 0; k < n; k++) {
+            lambda.invoke("{\"lines\":100,\"size\":100}");
+        }
+        long before = EmptyMain.ProcStat.cpuTicks(pid);
+        for (int k = 0; k < n; k++) {
+            lambda.invoke("{\"lines\":100,\"size\":100}");
+        }
+        return (EmptyMain.ProcStat.cpuTicks(pid) - before) * 10_000.0 / n;
     }
 
     private LambdaEmulator.Builder environment(AwsEndpoint aws, String handler, Map<String, String> extra) {

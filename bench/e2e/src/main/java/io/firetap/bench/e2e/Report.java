@@ -57,8 +57,10 @@ final class Report {
         coldRow(md, "extension CPU time (user + system) from its start to the end of the first invocation",
                 cold.get("extensionCpuToFirstInvocationEndMs"));
         coldRow(md, "floor: the empty `main`'s CPU time", cold.get("emptyMainCpuMs"));
-        md.append(f("| extension CPU time per warm invocation of 100 lines (µs, over %s after as many to warm up) | %.0f | |\n",
+        md.append(f("| extension CPU time per warm invocation of 100 lines, strict mode: one call each (µs, over %s after as many to warm up) | %.0f | |\n",
                 cold.get("warmInvocationsMeasured"), cold.get("extensionCpuPerWarmInvocationOf100LinesMicros")));
+        md.append(f("| the same in the default adaptive mode (back-to-back invocations: steady traffic, one call per flush interval) | %.0f | |\n",
+                cold.get("extensionCpuPerWarmInvocationOf100LinesAdaptiveMicros")));
         coldRow(md, "runtime process start → its first `/next`, wrapped (the launcher execs the handler)",
                 cold.get("runtimeToFirstNextWrappedMs"));
         coldRow(md, "the same, direct (the handler is the bootstrap; cold starts alternate)",
