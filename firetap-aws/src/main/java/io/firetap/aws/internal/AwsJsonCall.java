@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * start, memory and per-call CPU (README, "Which HTTP transport, and why"). What the SDK also did is
  * kept: no retries of its own (the pipeline retries the failed entries) beyond the JDK's: it sends a
  * buffered request ({@link #BUFFERED_BODY_LIMIT}) once more, on a fresh connection, when its
- * connection fails before the answer's headers are in (most often a kept-alive connection the server had closed; a call may then reach the
- * endpoint twice, as a pipeline retry after a lost answer may), every call bounded by
+ * connection fails before the answer's headers are in (most often a kept-alive connection the server
+ * had closed; a call may then reach the endpoint twice, as a pipeline retry after a lost answer may),
+ * every call bounded by
  * {@code FIRETAP_SEND_TIMEOUT} — the socket's read timeout, and a timer that aborts the connection
  * at the deadline, whatever it is doing (connecting, writing to an endpoint that stopped reading,
  * waiting) — and a connect timeout of {@link AwsClientSettings#CONNECT_TIMEOUT}.

@@ -7,8 +7,8 @@ import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 
 /**
- * {@link SdkOperation#sync(software.amazon.awssdk.core.SdkClient, BiFunction, Duration)} and its async twin: the call on a client the
- * caller built, configured and owns. firetap neither builds, warms nor closes it; what it adds to each
+ * {@link SdkOperation#sync(software.amazon.awssdk.core.SdkClient, BiFunction, Duration)} and its
+ * async twin: the call on a client the caller built, configured and owns. firetap neither builds, warms nor closes it; what it adds to each
  * request is a bound on the call.
  */
 final class CallerClientOperation<C, Q extends AwsRequest, R> extends SdkOperation<Q, R> {
