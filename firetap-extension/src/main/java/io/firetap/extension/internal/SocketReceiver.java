@@ -179,18 +179,26 @@ public final class SocketReceiver implements AutoCloseable {
 
     private void accept() throws IOException {
         while (open.size() < maxClients) {
-            SocketChannel client = socket.channel().accept();
-            if (client == null) {
+            if (!acceptOne(SelectionKey.OP_READ)) {
                 return;
             }
-            client.configureBlocking(false);
-            connections++;
-            SocketConnection connection = new SocketConnection(connections, maxLineBytes, handover, boundaries);
-            open.add(client.register(selector, SelectionKey.OP_READ, connection));
         }
         // Full: stop accepting; further clients wait in the kernel's queue until one leaves.
         acceptKey.interestOps(0);
         LOG.debug("{} socket clients connected, the limit; new ones wait", open.size());
+    }
+
+    /** Accepts one waiting client and registers it for {@code interestOps}; {@code false} when none waits. */
+    private boolean acceptOne(int interestOps) throws IOException {
+        SocketChannel client = socket.channel().accept();
+        if (client == null) {
+            return false;
+        }
+        client.configureBlocking(false);
+        connections++;
+        SocketConnection connection = new SocketConnection(connections, maxLineBytes, handover, boundaries);
+        open.add(client.register(selector, interestOps, connection));
+        return true;
     }
 
     private void read(SelectionKey key) {
@@ -223,15 +231,9 @@ public final class SocketReceiver implements AutoCloseable {
     /** At stop: clients that connected but were not accepted yet have written lines too. */
     private void acceptWaiting() {
         try {
-            for (int i = 0; i < BACKLOG; i++) {
-                SocketChannel client = socket.channel().accept();
-                if (client == null) {
-                    return;
-                }
-                client.configureBlocking(false);
-                connections++;
-                SocketConnection connection = new SocketConnection(connections, maxLineBytes, handover, boundaries);
-                open.add(client.register(selector, 0, connection));
+            int accepted = 0;
+            while (accepted < BACKLOG && acceptOne(0)) {
+                accepted++;
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("accepting waiting clients at stop failed: {}", e.toString());
