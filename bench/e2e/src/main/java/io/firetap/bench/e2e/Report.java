@@ -18,11 +18,12 @@ final class Report {
         Map<String, Object> rss = (Map<String, Object>) r.get("peakRss");
         StringBuilder md = new StringBuilder();
         md.append("# firetap end-to-end benchmark — ").append(machine.get("date")).append("\n\n");
-        md.append(f("Commit `%s`, %s cores, %s, %s; %s runs per figure (median, min–max). The built layer's launcher,"
-                + " extension and sh wrapper under the testkit's Lambda emulator, shipping through the Firehose sink on its"
-                + " default transport to the fake Firehose on loopback. Reproduce: `mvn -B -q package -DskipTests && bench/run`."
-                + " Took %.0f s.\n\n", machine.get("commit"), machine.get("cores"), machine.get("java"),
-                machine.get("os"), machine.get("repetitions"), r.get("tookSeconds")));
+        md.append(f("Commit `%s`, %s cores, the bench on %s, %s; %s runs per figure (median, min–max). The built"
+                + " layer's launcher, extension and sh wrapper under the testkit's Lambda emulator, shipping through the"
+                + " Firehose sink on its default transport to the fake Firehose on loopback. Layer: `%s`. Reproduce:"
+                + " `mvn -B -q package -DskipTests && bench/run`. Took %.0f s.\n\n", machine.get("commit"), machine.get("cores"),
+                machine.get("java"), machine.get("os"), machine.get("repetitions"), machine.get("layer"),
+                r.get("tookSeconds")));
         md.append("![hold and throughput](").append(chart).append(")\n\n");
 
         md.append("## 1. Throughput (handler → stdout → intake FIFO → extension → Firehose) vs the raw limit\n\n");
