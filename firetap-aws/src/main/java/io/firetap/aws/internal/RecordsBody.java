@@ -2,9 +2,7 @@ package io.firetap.aws.internal;
 
 import com.google.gson.JsonPrimitive;
 import io.firetap.core.sink.SinkRecord;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 
@@ -15,13 +13,16 @@ import java.util.function.Function;
  * — the documents the SDK's JSON marshaller would write for the same requests (AWS JSON 1.1, blobs
  * as standard base64 with padding).
  *
- * <p>The records are base64-encoded by {@link Base64.Encoder#encode(byte[], byte[])}, which the JVM
- * runs with vector instructions (its stream form, {@code wrap}, encodes byte by byte), in chunks
- * through two small scratch arrays and copied into their place in the body.
+ * <p>Each record's data is base64-encoded straight into its place in the body: no array per record
+ * and no scratch, so the body is the only allocation of a call that matters (the extension's heap is
+ * small, and what a call allocates is what its collector has to keep up with). The JDK's
+ * {@code Base64} cannot write into the middle of an array, and the extension's JIT (C1) does not
+ * vectorise it anyway.
  */
 public final class RecordsBody {
-    /** Bytes encoded per step: a multiple of 3, so chunks encode without padding. */
-    private static final int CHUNK = 3 * 16 * 1024;
+    /** The standard base64 alphabet, as the SDK writes blobs. */
+    private static final byte[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+            .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RECORDS = ",\"Records\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "{\"Data\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "]}".getBytes(StandardCharsets.US_ASCII);
@@ -67,74 +68,59 @@ public final class RecordsBody {
             throw new IllegalArgumentException("records body of " + size + " bytes");
         }
         byte[] body = new byte[(int) size];
-        Writer out = new Writer(body);
-        out.put(head);
-        out.put(RECORDS);
-        Base64.Encoder encoder = Base64.getEncoder();
-        byte[] chunk = null;
-        byte[] encoded = null;
+        int pos = put(head, body, 0);
+        pos = put(RECORDS, body, pos);
         for (int i = 0; i < records.size(); i++) {
             if (i > 0) {
-                out.put((byte) ',');
+                body[pos++] = ',';
             }
-            out.put(DATA);
-            byte[] data = records.get(i).payload();
-            int offset = 0;
-            if (data.length >= CHUNK) {
-                if (chunk == null) {
-                    chunk = new byte[CHUNK];
-                    encoded = new byte[CHUNK / 3 * 4];
-                }
-                for (; data.length - offset >= CHUNK; offset += CHUNK) {
-                    System.arraycopy(data, offset, chunk, 0, CHUNK);
-                    out.put(encoded, encoder.encode(chunk, encoded));
-                }
-            }
-            if (offset < data.length) {
-                ByteBuffer tail = encoder.encode(ByteBuffer.wrap(data, offset, data.length - offset));
-                out.put(tail.array(), tail.remaining());
-            }
+            pos = put(DATA, body, pos);
+            pos = base64(records.get(i).payload(), body, pos);
             if (keys != null) {
-                out.put(KEY);
-                out.put(keys[i]);
+                pos = put(KEY, body, pos);
+                pos = put(keys[i], body, pos);
             } else {
-                out.put((byte) '"');
+                body[pos++] = '"';
             }
-            out.put((byte) '}');
+            body[pos++] = '}';
         }
-        out.put(END);
-        if (out.position != body.length) {
-            throw new IllegalStateException("records body is " + out.position + " bytes, sized " + body.length);
+        pos = put(END, body, pos);
+        if (pos != body.length) {
+            throw new IllegalStateException("records body is " + pos + " bytes, sized " + body.length);
         }
         return body;
+    }
+
+    private static int put(byte[] bytes, byte[] body, int pos) {
+        System.arraycopy(bytes, 0, body, pos, bytes.length);
+        return pos + bytes.length;
+    }
+
+    /** Writes {@code data} in base64 with padding into {@code body} at {@code pos}; returns the position after it. */
+    private static int base64(byte[] data, byte[] body, int pos) {
+        int whole = data.length - data.length % 3;
+        for (int i = 0; i < whole; i += 3) {
+            int bits = (data[i] & 0xff) << 16 | (data[i + 1] & 0xff) << 8 | data[i + 2] & 0xff;
+            body[pos] = ALPHABET[bits >>> 18];
+            body[pos + 1] = ALPHABET[bits >>> 12 & 0x3f];
+            body[pos + 2] = ALPHABET[bits >>> 6 & 0x3f];
+            body[pos + 3] = ALPHABET[bits & 0x3f];
+            pos += 4;
+        }
+        if (whole < data.length) {
+            boolean two = data.length - whole == 2;
+            int bits = (data[whole] & 0xff) << 16 | (two ? (data[whole + 1] & 0xff) << 8 : 0);
+            body[pos] = ALPHABET[bits >>> 18];
+            body[pos + 1] = ALPHABET[bits >>> 12 & 0x3f];
+            body[pos + 2] = two ? ALPHABET[bits >>> 6 & 0x3f] : (byte) '=';
+            body[pos + 3] = '=';
+            pos += 4;
+        }
+        return pos;
     }
 
     /** How long {@code bytes} bytes are in base64 with padding. */
     public static long base64Length(long bytes) {
         return (bytes + 2) / 3 * 4;
-    }
-
-    /** Writes into the body array. */
-    private static final class Writer {
-        private final byte[] target;
-        private int position;
-
-        Writer(byte[] target) {
-            this.target = target;
-        }
-
-        void put(byte[] bytes, int length) {
-            System.arraycopy(bytes, 0, target, position, length);
-            position += length;
-        }
-
-        void put(byte[] bytes) {
-            System.arraycopy(bytes, 0, target, position, bytes.length);
-            position += bytes.length;
-        }
-
-        void put(byte b) {
-            target[position++] = b;
-        }
     }
 }
