@@ -6,11 +6,14 @@ import io.firetap.testkit.aws.AcceptedStream;
 import io.firetap.testkit.aws.AwsEndpoint;
 import io.firetap.testkit.lambda.LambdaEmulator;
 import io.firetap.testkit.lambda.ShutdownReport;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
-import java.net.URL;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -90,14 +93,24 @@ class BadInputEndToEndTest {
         }
     }
 
+    /**
+     * Posts on a connection of its own: {@code HttpURLConnection} would reuse any kept-alive connection
+     * this JVM still has to the same port — one another test's server, since stopped, may still answer.
+     */
     private static int post(int port, String body) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/").openConnection();
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setConnectTimeout((int) Duration.ofSeconds(5).toMillis());
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(body.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            // "HTTP/1.1 400 Bad Request"
+            return Integer.parseInt(status.split(" ", 3)[1]);
         }
-        return c.getResponseCode();
     }
 }
