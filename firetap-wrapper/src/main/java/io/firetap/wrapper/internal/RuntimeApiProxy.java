@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +69,8 @@ public final class RuntimeApiProxy implements AutoCloseable {
     private volatile Hooks hooks;
     private volatile Consumer<String> warnings;
     private volatile boolean closed;
+    /** Threads waiting to accept a runtime connection. */
+    private final AtomicInteger idleServers = new AtomicInteger();
 
     private RuntimeApiProxy(ServerSocket server) {
         this.server = server;
@@ -125,42 +128,45 @@ public final class RuntimeApiProxy implements AutoCloseable {
         this.upstreamPort = colon < 0 ? 80 : Integer.parseInt(upstream.substring(colon + 1));
         this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.warnings = Objects.requireNonNull(warnings, "warnings");
-        Thread acceptor = new Thread(new Acceptor(), "firetap-runtime-proxy");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        // two threads wait for the runtime's connections from the start, so its first connection (often
+        // its only one) is served at once: starting a thread then was 0.6-1.6 ms of its first /next at a
+        // cold start, when the extension's own start keeps both cores busy
+        startServer();
+        startServer();
     }
 
-    /** Accepts the runtime's connections, each served by a thread of its own (named classes: no lambda bootstrap). */
-    private final class Acceptor implements Runnable {
+    /** Starts one more thread that accepts a runtime connection and serves it. */
+    private void startServer() {
+        idleServers.incrementAndGet();
+        Thread t = new Thread(new Server(), "firetap-runtime-proxy");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Accepts a runtime connection, serves it until it closes, and accepts the next: each connection has
+     * a thread of its own, and while one is served another thread waits for the next (named classes:
+     * no lambda bootstrap).
+     */
+    private final class Server implements Runnable {
         @Override
         public void run() {
             while (!closed) {
+                Socket runtime;
                 try {
-                    Socket runtime = server.accept();
-                    runtime.setTcpNoDelay(true);
-                    Thread t = new Thread(new Connection(runtime), "firetap-runtime-proxy-conn");
-                    t.setDaemon(true);
-                    t.start();
+                    runtime = server.accept();
                 } catch (IOException e) {
                     if (!closed) {
                         warnings.accept("the Runtime API proxy stopped accepting: " + e.getMessage());
                     }
                     return;
                 }
+                if (idleServers.decrementAndGet() == 0) {
+                    startServer();
+                }
+                serve(runtime);
+                idleServers.incrementAndGet();
             }
-        }
-    }
-
-    private final class Connection implements Runnable {
-        private final Socket runtime;
-
-        Connection(Socket runtime) {
-            this.runtime = runtime;
-        }
-
-        @Override
-        public void run() {
-            serve(runtime);
         }
     }
 
@@ -168,6 +174,7 @@ public final class RuntimeApiProxy implements AutoCloseable {
         Socket up = null;
         boolean waitingForNext = false;
         try (runtime) {
+            runtime.setTcpNoDelay(true);
             HttpMessage.Input runtimeIn = new HttpMessage.Input(runtime.getInputStream(), 16 * 1024);
             OutputStream runtimeOut = new BufferedOutputStream(runtime.getOutputStream(), 16 * 1024);
             HttpMessage.Input upIn = null;

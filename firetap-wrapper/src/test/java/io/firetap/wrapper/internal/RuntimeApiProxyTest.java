@@ -150,6 +150,44 @@ class RuntimeApiProxyTest {
         assertThat(marks).as("the runtime's wait is seen before Lambda answers it").containsExactly("next", "start r1");
     }
 
+    @Test
+    void everyConnectionARuntimeHoldsOpenAtOnceIsServedAtOnce() throws Exception {
+        // more connections than the proxy keeps threads waiting for: Lambda answers none of them until
+        // it holds all their requests, so each must be served while the others wait
+        int connections = 4;
+        CountDownLatch allAsked = new CountDownLatch(connections);
+        for (int i = 0; i < connections; i++) {
+            serveOnce(in -> {
+                String path = readHead(in).split(" ")[1];
+                allAsked.countDown();
+                if (!allAsked.await(30, TimeUnit.SECONDS)) {
+                    throw new AssertionError("not every request reached Lambda");
+                }
+                return "HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path;
+            });
+        }
+        List<Socket> runtimes = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < connections; i++) {
+                Socket runtime = connect();
+                runtimes.add(runtime);
+                runtime.getOutputStream().write(("GET /2018-06-01/runtime/probe/" + i + " HTTP/1.1\r\nHost: lambda\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            for (int i = 0; i < connections; i++) {
+                InputStream in = runtimes.get(i).getInputStream();
+                assertThat(readHead(in)).startsWith("HTTP/1.1 200 OK");
+                String path = "/2018-06-01/runtime/probe/" + i;
+                assertThat(new String(in.readNBytes(path.length()), StandardCharsets.US_ASCII)).isEqualTo(path);
+            }
+        } finally {
+            for (Socket runtime : runtimes) {
+                runtime.close();
+            }
+        }
+        assertThat(warnings).isEmpty();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private interface Script {
