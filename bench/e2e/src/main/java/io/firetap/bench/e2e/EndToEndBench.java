@@ -527,10 +527,12 @@ public final class EndToEndBench {
      * through the wrapper (the extension's Runtime API proxy and the intake's drain marker) minus the
      * same function run directly — first with nothing else going on, then while the extension ships
      * 100,000 lines/s written to its socket by another process. Beside it, the measurement's own
-     * floor: the same function run directly in a second environment, minus the first.
+     * floor: the same function run directly in a second environment, minus the first; and what any
+     * extra hop costs: the function run directly but its Runtime API calls through a {@link ByteRelay}
+     * (bytes passed on, nothing parsed), minus the first.
      */
     private Map<String, Object> proxyOverhead() throws Exception {
-        // Three environments at once, invoked in turn (the order rotates), so the series share whatever
+        // Four environments at once, invoked in turn (the order rotates), so the series share whatever
         // the machine is doing; each figure is a quantile of the pairwise differences, and the
         // direct-minus-direct one is the floor: what the same measurement shows where nothing differs.
         // Not frozen between invocations: the load's writer runs outside the sandboxes, so a frozen
@@ -541,8 +543,10 @@ public final class EndToEndBench {
         try (AwsEndpoint aws = AwsEndpoint.builder().deliveryStream(STREAM).retainRecords(false).start();
              LambdaEmulator direct = directEnvironment(aws, "direct");
              LambdaEmulator wrapped = environment(aws, "flood", Map.of()).freeze(false).build().start();
-             LambdaEmulator direct2 = directEnvironment(aws, "direct2")) {
-            List<LambdaEmulator> environments = List.of(direct, wrapped, direct2);
+             LambdaEmulator direct2 = directEnvironment(aws, "direct2");
+             ByteRelay relay = new ByteRelay();
+             LambdaEmulator relayed = relayedEnvironment(aws, relay)) {
+            List<LambdaEmulator> environments = List.of(direct, wrapped, direct2, relayed);
             for (int i = 0; i < 300; i++) {
                 for (LambdaEmulator e : environments) {
                     e.invoke(EMPTY);
@@ -567,33 +571,52 @@ public final class EndToEndBench {
 
     /** The flood function run without the wrapper, with a socket and an intake of its own. */
     private LambdaEmulator directEnvironment(AwsEndpoint aws, String name) {
-        return environment(aws, "flood", Map.of())
-                .runtime(List.of(task.resolve("flood").toString()))
-                .env("FIRETAP_SOCKET_PATH", work.resolve(name + ".sock").toString())
-                .env("FIRETAP_INTAKE_PATH", work.resolve(name + ".fifo").toString())
-                .freeze(false)
-                .build().start();
+        return unwrapped(aws, name, List.of(task.resolve("flood").toString())).build().start();
     }
 
     /**
-     * {@link #proxyPairs} rounds of one invocation in each of {@code direct, wrapped, direct2}, in an
-     * order that rotates: the quantiles of wrapped − direct (the cost) and of direct2 − direct (the
-     * floor).
+     * The flood function run without the wrapper like {@link #directEnvironment}, its Runtime API
+     * calls through {@code relay}: the emulator sets the runtime's {@code AWS_LAMBDA_RUNTIME_API}
+     * itself, so a shell puts the relay's address in its place and execs the function.
+     */
+    private LambdaEmulator relayedEnvironment(AwsEndpoint aws, ByteRelay relay) {
+        LambdaEmulator lambda = unwrapped(aws, "relayed", List.of("/bin/sh", "-c",
+                "AWS_LAMBDA_RUNTIME_API=" + relay.address() + " exec \"$0\"", task.resolve("flood").toString())).build();
+        // the emulator serves its APIs from build() on; the runtime starts with start()
+        relay.forwardTo(lambda.runtimeApi());
+        return lambda.start();
+    }
+
+    private LambdaEmulator.Builder unwrapped(AwsEndpoint aws, String name, List<String> runtime) {
+        return environment(aws, "flood", Map.of())
+                .runtime(runtime)
+                .env("FIRETAP_SOCKET_PATH", work.resolve(name + ".sock").toString())
+                .env("FIRETAP_INTAKE_PATH", work.resolve(name + ".fifo").toString())
+                .freeze(false);
+    }
+
+    /**
+     * {@link #proxyPairs} rounds of one invocation in each of {@code direct, wrapped, direct2,
+     * relayed}, in an order that rotates: the quantiles of wrapped − direct (the cost), of direct2 −
+     * direct (the floor) and of relayed − direct (an extra hop's cost).
      */
     private Map<String, Object> pairedRuntimes(List<LambdaEmulator> environments) {
         int n = proxyPairs;
-        long[][] runtime = new long[3][n];
+        int m = environments.size();
+        long[][] runtime = new long[m][n];
         for (int i = 0; i < n; i++) {
-            for (int k = 0; k < 3; k++) {
-                int e = (i + k) % 3;
+            for (int k = 0; k < m; k++) {
+                int e = (i + k) % m;
                 runtime[e][i] = environments.get(e).invoke(EMPTY).runtimeTime().toNanos();
             }
         }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("directRuntimeMicros", medianMicros(runtime[0]));
         row.put("wrappedRuntimeMicros", medianMicros(runtime[1]));
+        row.put("relayedRuntimeMicros", medianMicros(runtime[3]));
         putQuantiles(row, "overhead", runtime[1], runtime[0]);
         putQuantiles(row, "floor", runtime[2], runtime[0]);
+        putQuantiles(row, "relay", runtime[3], runtime[0]);
         row.put("pairs", n);
         return row;
     }
