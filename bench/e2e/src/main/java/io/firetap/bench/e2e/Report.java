@@ -175,8 +175,9 @@ final class Report {
         md.append(f("| %s | %.0f | %.0f–%.0f |\n", what, s.get("median"), s.get("min"), s.get("max")));
     }
 
+    /** The median of {@code stats} ({@link EndToEndBench#stats}) and its min–max, each in {@code format}. */
     @SuppressWarnings("unchecked")
-    private static String spread(Object stats, String format) {
+    static String spread(Object stats, String format) {
         Map<String, Object> s = (Map<String, Object>) stats;
         return f(format, s.get("median")) + " (" + f(format, s.get("min")) + "–" + f(format, s.get("max")) + ")";
     }
