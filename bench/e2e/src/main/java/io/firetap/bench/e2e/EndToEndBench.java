@@ -88,7 +88,6 @@ public final class EndToEndBench {
                 + System.getProperty("java.class.path") + "' " + FloodFunction.class.getName();
         script(task.resolve("bootstrap"), "exec '" + layer.resolve("extensions/firetap") + "'\n");
         script(task.resolve("flood"), function + "\n");
-        SandboxCost.install(task);
     }
 
     public static void main(String[] args) throws Exception {
@@ -151,7 +150,7 @@ public final class EndToEndBench {
             results.put("delivery", deliveryModes());
         }
         if (selected("sandbox")) {
-            if (SandboxCost.available()) {
+            if (SandboxCost.install(task)) {
                 log("cold-start cost against the same function without firetap (a Python custom runtime)");
                 Map<String, Object> sandbox = SandboxCost.run(task, aws -> environment(aws, SandboxCost.HANDLER,
                         Map.of("FIRETAP_DELIVERY", "adaptive")), 5);

@@ -4,6 +4,7 @@ import io.firetap.testkit.aws.AwsEndpoint;
 import io.firetap.testkit.lambda.Invocation;
 import io.firetap.testkit.lambda.LambdaEmulator;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,7 +31,6 @@ final class SandboxCost {
     private static final int UNWRAPPED = 1;
     private static final int WITHOUT = 2;
     private static final String FUNCTION = """
-            #!/usr/bin/env python3
             # a custom runtime in a few lines: next, write, respond
             import json, os, sys, urllib.request
             base = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime/invocation/"
@@ -47,21 +47,27 @@ final class SandboxCost {
     private SandboxCost() {
     }
 
-    /** Whether the function can run here: it needs {@code python3} on the PATH. */
-    static boolean available() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "python3"))) {
-                return true;
-            }
+    /**
+     * Writes the function into {@code task} to run under the interpreter that {@code python3} on the
+     * PATH stands for: a version manager's shim (pyenv's is a shell script) would add its own start,
+     * some 100 ms and as noisy as the rest, to every cold start; {@code false} when there is none.
+     */
+    static boolean install(Path task) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            return false; // no python3 on the PATH
         }
-        return false;
-    }
-
-    /** Writes the function into {@code task}. */
-    static void install(Path task) throws IOException {
+        String interpreter = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0 || interpreter.isEmpty()) {
+            return false;
+        }
         Path file = task.resolve(HANDLER);
-        Files.writeString(file, FUNCTION);
+        Files.writeString(file, "#!" + interpreter + "\n" + FUNCTION);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return true;
     }
 
     /**
