@@ -152,8 +152,10 @@ public final class EndToEndBench {
         if (selected("sandbox")) {
             if (SandboxCost.install(task)) {
                 log("cold-start cost against the same function without firetap (a Python custom runtime)");
+                // 24 rounds (~20 s): paired differences of two cold starts spread by ±20–30 ms here, and
+                // the wrapper's few ms are to be read from their median; with 5 it swung by ±15 ms
                 Map<String, Object> sandbox = SandboxCost.run(task, aws -> environment(aws, SandboxCost.HANDLER,
-                        Map.of("FIRETAP_DELIVERY", "adaptive")), 5);
+                        Map.of("FIRETAP_DELIVERY", "adaptive")), 24);
                 results.put("sandbox", sandbox);
                 log("  " + sandbox);
             } else {
