@@ -49,6 +49,13 @@ public final class EndToEndBench {
     /** Where the delivery scenario's plain calls go, so the lines counted in {@link #STREAM} are firetap's only. */
     private static final String FLOOR_STREAM = "bench-floor";
 
+    /**
+     * The proxy scenario's orders of its four environments (direct, wrapped, direct2, relayed): over
+     * four rounds each is invoked first, second, third and last once, and right after each other one
+     * once, so none always runs in the wake of the same one.
+     */
+    private static final int[][] PROXY_ORDERS = {{0, 1, 3, 2}, {1, 2, 0, 3}, {2, 3, 1, 0}, {3, 0, 2, 1}};
+
     private final Path zip;
     private final Path out;
     private final int reps;
@@ -533,9 +540,11 @@ public final class EndToEndBench {
      * (bytes passed on, nothing parsed), minus the first.
      */
     private Map<String, Object> proxyOverhead() throws Exception {
-        // Four environments at once, invoked in turn (the order rotates), so the series share whatever
-        // the machine is doing; each figure is a quantile of the pairwise differences, and the
-        // direct-minus-direct one is the floor: what the same measurement shows where nothing differs.
+        // Four environments at once, invoked in turn (in balanced orders: with a plain rotation each
+        // always ran right after the same one, and the floor's p50 sat 20–70 µs below zero), so the
+        // series share whatever the machine is doing; each figure is a quantile of the pairwise
+        // differences, and the direct-minus-direct one is the floor: what the same measurement shows
+        // where nothing differs.
         // Not frozen between invocations: the load's writer runs outside the sandboxes, so a frozen
         // extension would meet each thaw with a backlog instead of a steady 100,000 lines/s (nothing
         // runs in an idle environment anyway: every process waits on a /next). The warm-up is long
@@ -598,16 +607,14 @@ public final class EndToEndBench {
 
     /**
      * {@link #proxyPairs} rounds of one invocation in each of {@code direct, wrapped, direct2,
-     * relayed}, in an order that rotates: the quantiles of wrapped − direct (the cost), of direct2 −
-     * direct (the floor) and of relayed − direct (an extra hop's cost).
+     * relayed}, round {@code i} in the order {@code PROXY_ORDERS[i % 4]}: the quantiles of wrapped −
+     * direct (the cost), of direct2 − direct (the floor) and of relayed − direct (an extra hop's cost).
      */
     private Map<String, Object> pairedRuntimes(List<LambdaEmulator> environments) {
         int n = proxyPairs;
-        int m = environments.size();
-        long[][] runtime = new long[m][n];
+        long[][] runtime = new long[environments.size()][n];
         for (int i = 0; i < n; i++) {
-            for (int k = 0; k < m; k++) {
-                int e = (i + k) % m;
+            for (int e : PROXY_ORDERS[i % PROXY_ORDERS.length]) {
                 runtime[e][i] = environments.get(e).invoke(EMPTY).runtimeTime().toNanos();
             }
         }
