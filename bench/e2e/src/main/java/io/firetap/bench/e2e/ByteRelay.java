@@ -1,21 +1,28 @@
 package io.firetap.bench.e2e;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.OutputStream;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bare TCP relay on loopback: every byte a client sends goes to the upstream unread and every byte
  * back likewise, with one thread per direction per connection and {@code TCP_NODELAY} on both sides.
  * No HTTP is parsed: what it adds to a request's time is what any extra hop costs on the machine,
- * the floor a proxy's cost is read against.
+ * the floor a proxy's cost is read against. {@link InOwnProcess} runs one in a JVM of its own.
  */
 final class ByteRelay implements AutoCloseable {
     private static final int BUFFER_BYTES = 64 * 1024;
@@ -111,5 +118,73 @@ final class ByteRelay implements AutoCloseable {
     public void close() throws IOException {
         server.close();
         open.forEach(this::close);
+    }
+
+    /**
+     * A relay as a process of its own ({@link InOwnProcess}): prints its address, reads the upstream's
+     * {@code host:port} from stdin, relays until stdin ends.
+     */
+    public static void main(String[] args) throws IOException {
+        try (ByteRelay relay = new ByteRelay()) {
+            System.out.println(relay.address());
+            System.out.flush();
+            BufferedReader control = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+            String upstream = control.readLine();
+            if (upstream == null) {
+                return;
+            }
+            relay.forwardTo(upstream);
+            while (control.readLine() != null) {
+                // relaying until the bench closes stdin
+            }
+        }
+    }
+
+    /**
+     * A {@link ByteRelay} in a JVM of its own, like the extension's proxy: the bench's process also
+     * hosts the emulator and the fake AWS endpoint, and while that takes 100,000 lines/s its own
+     * pauses would land in an in-process relay's figures.
+     */
+    static final class InOwnProcess implements AutoCloseable {
+        private final Process process;
+        private final Writer control;
+        private final String address;
+
+        InOwnProcess() throws IOException {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+UseSerialGC", "-Xmx32m", "-cp", System.getProperty("java.class.path"), ByteRelay.class.getName())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            control = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII);
+            address = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            if (address == null) {
+                process.destroyForcibly();
+                throw new IOException("the relay process ended before it gave its address");
+            }
+        }
+
+        /** {@code host:port} for clients. */
+        String address() {
+            return address;
+        }
+
+        /** Starts relaying to {@code hostPort}. */
+        void forwardTo(String hostPort) throws IOException {
+            control.write(hostPort + "\n");
+            control.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            control.close();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
     }
 }

@@ -536,7 +536,7 @@ public final class EndToEndBench {
      * same function run directly — first with nothing else going on, then while the extension ships
      * 100,000 lines/s written to its socket by another process. Beside it, the measurement's own
      * floor: the same function run directly in a second environment, minus the first; and what any
-     * extra hop costs: the function run directly but its Runtime API calls through a {@link ByteRelay}
+     * extra hop costs: the function run directly but its Runtime API calls through a {@link ByteRelay} in a process of its own
      * (bytes passed on, nothing parsed), minus the first.
      */
     private Map<String, Object> proxyOverhead() throws Exception {
@@ -554,7 +554,7 @@ public final class EndToEndBench {
              LambdaEmulator direct = directEnvironment(aws, "direct");
              LambdaEmulator wrapped = environment(aws, "flood", Map.of()).freeze(false).build().start();
              LambdaEmulator direct2 = directEnvironment(aws, "direct2");
-             ByteRelay relay = new ByteRelay();
+             ByteRelay.InOwnProcess relay = new ByteRelay.InOwnProcess();
              LambdaEmulator relayed = relayedEnvironment(aws, relay)) {
             List<LambdaEmulator> environments = List.of(direct, wrapped, direct2, relayed);
             for (int i = 0; i < 300; i++) {
@@ -589,7 +589,7 @@ public final class EndToEndBench {
      * calls through {@code relay}: the emulator sets the runtime's {@code AWS_LAMBDA_RUNTIME_API}
      * itself, so a shell puts the relay's address in its place and execs the function.
      */
-    private LambdaEmulator relayedEnvironment(AwsEndpoint aws, ByteRelay relay) {
+    private LambdaEmulator relayedEnvironment(AwsEndpoint aws, ByteRelay.InOwnProcess relay) throws IOException {
         LambdaEmulator lambda = unwrapped(aws, "relayed", List.of("/bin/sh", "-c",
                 "AWS_LAMBDA_RUNTIME_API=" + relay.address() + " exec \"$0\"", task.resolve("flood").toString())).build();
         // the emulator serves its APIs from build() on; the runtime starts with start()

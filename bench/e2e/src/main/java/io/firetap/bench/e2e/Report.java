@@ -104,7 +104,7 @@ final class Report {
                 + " invocations, after 300 warm-up invocations each. The floor is the same measurement between the two direct environments:"
                 + " what the machine alone shows: a p99 of the cost no lower than the floor's cannot be told from the"
                 + " machine's noise. The relay is what any extra hop costs on this machine: the function run directly,"
-                + " its Runtime API calls passed byte for byte through a TCP relay in the bench's process (one thread per"
+                + " its Runtime API calls passed byte for byte through a TCP relay in a JVM of its own (one thread per"
                 + " direction, no HTTP parsed): the floor the proxy's figure is to be read against.\n\n"
                 + "| load on the extension | through the proxy µs (median) | direct µs | added p50 µs | added p99 µs |"
                 + " floor p50 µs | floor p99 µs | relay p50 µs | relay p99 µs |\n|---|---|---|---|---|---|---|---|---|\n",
