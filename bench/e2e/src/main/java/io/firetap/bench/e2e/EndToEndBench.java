@@ -536,8 +536,8 @@ public final class EndToEndBench {
      * same function run directly — first with nothing else going on, then while the extension ships
      * 100,000 lines/s written to its socket by another process. Beside it, the measurement's own
      * floor: the same function run directly in a second environment, minus the first; and what any
-     * extra hop costs: the function run directly but its Runtime API calls through a {@link ByteRelay} in a process of its own
-     * (bytes passed on, nothing parsed), minus the first.
+     * extra hop costs: the function run directly but its Runtime API calls through a
+     * {@link ByteRelay} in a process of its own (bytes passed on, nothing parsed), minus the first.
      */
     private Map<String, Object> proxyOverhead() throws Exception {
         // Four environments at once, invoked in turn (in balanced orders: with a plain rotation each
