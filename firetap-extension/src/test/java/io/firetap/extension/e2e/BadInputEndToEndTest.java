@@ -6,8 +6,7 @@ import io.firetap.testkit.aws.AcceptedStream;
 import io.firetap.testkit.aws.AwsEndpoint;
 import io.firetap.testkit.lambda.LambdaEmulator;
 import io.firetap.testkit.lambda.ShutdownReport;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import io.firetap.wrapper.internal.HttpMessage;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -98,19 +97,15 @@ class BadInputEndToEndTest {
      * this JVM still has to the same port — one another test's server, since stopped, may still answer.
      */
     private static int post(int port, String body) throws Exception {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
             socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
             OutputStream out = socket.getOutputStream();
-            out.write(("POST / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
+            out.write(HttpMessage.request("POST", "/", "127.0.0.1:" + port,
+                    new String[] {"Content-Type", "application/json", "Connection", "close"},
+                    body.getBytes(StandardCharsets.UTF_8)));
             out.flush();
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            // "HTTP/1.1 400 Bad Request"
-            return Integer.parseInt(status.split(" ", 3)[1]);
+            return HttpMessage.readResponse(new HttpMessage.Input(socket.getInputStream(), 4096), "POST").status();
         }
     }
 }

@@ -101,9 +101,9 @@ final class Report {
                 + " directly: %s rounds of four environments side by side (direct, through the proxy, direct again,"
                 + " through a bare relay), invoked in turn in an order that changes each round (over four rounds each"
                 + " runs first, second, third and last once, and right after each other once), not frozen between"
-                + " invocations, after 300 warm-up invocations each. The floor is the same measurement between the two direct environments:"
-                + " what the machine alone shows: a p99 of the cost no lower than the floor's cannot be told from the"
-                + " machine's noise. The relay is what any extra hop costs on this machine: the function run directly,"
+                + " invocations, after 300 warm-up invocations each. The floor is the same measurement between the two"
+                + " direct environments: what the machine alone shows: a p99 of the cost no lower than the floor's cannot"
+                + " be told from the machine's noise. The relay is what any extra hop costs on this machine: the function run directly,"
                 + " its Runtime API calls passed byte for byte through a TCP relay in a JVM of its own (one thread per"
                 + " direction, no HTTP parsed): the floor the proxy's figure is to be read against.\n\n"
                 + "| load on the extension | through the proxy µs (median) | direct µs | added p50 µs | added p99 µs |"
@@ -188,8 +188,9 @@ final class Report {
     }
 
     private static String proxyRow(String load, Map<String, Object> row) {
-        return f("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n", load, row.get("wrappedRuntimeMicros"),
-                row.get("directRuntimeMicros"), row.get("overheadP50Micros"), row.get("overheadP99Micros"),
-                row.get("floorP50Micros"), row.get("floorP99Micros"), row.get("relayP50Micros"), row.get("relayP99Micros"));
+        return f("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n", load,
+                row.get("wrappedRuntimeMicros"), row.get("directRuntimeMicros"), row.get("overheadP50Micros"),
+                row.get("overheadP99Micros"), row.get("floorP50Micros"), row.get("floorP99Micros"),
+                row.get("relayP50Micros"), row.get("relayP99Micros"));
     }
 }
