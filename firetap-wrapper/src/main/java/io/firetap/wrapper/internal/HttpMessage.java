@@ -163,9 +163,10 @@ public final class HttpMessage {
             throw new BodyTooLargeException("a body of " + length + " bytes is over the " + maxBytes + " byte limit");
         }
         if (length >= 0) {
-            byte[] b = in.readNBytes((int) length);
-            if (b.length != length) {
-                throw new EOFException("connection closed after " + b.length + " of " + length + " body bytes");
+            byte[] b = new byte[(int) length];
+            int n = in.readNBytes(b, 0, b.length);
+            if (n != length) {
+                throw new EOFException("connection closed after " + n + " of " + length + " body bytes");
             }
             return b;
         }
@@ -300,8 +301,9 @@ public final class HttpMessage {
     /** Reads the body whole if it has a length of at most {@link #BUFFER_LIMIT}; {@code true} if it is in memory then. */
     public boolean buffer(Input in) throws IOException {
         if (body == null && length > 0 && length <= BUFFER_LIMIT) {
-            byte[] b = in.readNBytes((int) length);
-            if (b.length != length) {
+            // read straight into its array: readNBytes(int) would gather it in pieces and copy them
+            byte[] b = new byte[(int) length];
+            if (in.readNBytes(b, 0, b.length) != length) {
                 throw new EOFException("connection closed inside a body");
             }
             body = b;
