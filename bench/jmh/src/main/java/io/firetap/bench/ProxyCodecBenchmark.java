@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * does beside the socket reads and writes themselves. {@code event} is the size of the invocation's
  * event and of its response.
  *
- * <p>The extension runs the C1 compiler only, so the fork does too; the proxy's per-invocation
- * figure in {@code bench/run} (§6) is this plus two thread wake-ups on the hop.
+ * <p>The extension runs the C1 compiler only, so the fork does too. {@code bench/run} (§6) measures
+ * the whole hop: this, the socket calls and the thread wake-ups between them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,7 +55,8 @@ public class ProxyCodecBenchmark {
                 + "Lambda-Runtime-Aws-Request-Id: " + REQUEST_ID + "\r\n"
                 + "Lambda-Runtime-Deadline-Ms: 1764788400000\r\n"
                 + "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:eu-west-1:123456789012:function:orders\r\n"
-                + "Lambda-Runtime-Trace-Id: Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1\r\n"
+                + "Lambda-Runtime-Trace-Id: Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;"
+                + "Parent=9a9197af755a6419;Sampled=1\r\n"
                 + "Date: Thu, 03 Dec 2026 19:00:00 GMT\r\n"
                 + "Content-Length: " + event + "\r\n\r\n", body);
         byte[] responsePost = concat("POST /2018-06-01/runtime/invocation/" + REQUEST_ID + "/response HTTP/1.1\r\n"

@@ -84,7 +84,8 @@ class HttpMessageTest {
         HttpMessage.Input in = new HttpMessage.Input(trickling(post(body, body.length)), 16 * 1024);
         HttpMessage post = HttpMessage.readRequest(in);
 
-        assertThat(Arrays.mismatch(post.readBody(in, BODY), body)).as("index of the first byte read wrong").isEqualTo(-1);
+        assertThat(Arrays.mismatch(post.readBody(in, BODY), body))
+                .as("index of the first byte read wrong").isEqualTo(-1);
     }
 
     @Test
