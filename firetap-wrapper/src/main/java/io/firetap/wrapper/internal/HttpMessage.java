@@ -163,10 +163,11 @@ public final class HttpMessage {
             throw new BodyTooLargeException("a body of " + length + " bytes is over the " + maxBytes + " byte limit");
         }
         if (length >= 0) {
+            // straight into its array: readNBytes(int) would gather it in pieces and copy them
             byte[] b = new byte[(int) length];
             int n = in.readNBytes(b, 0, b.length);
             if (n != length) {
-                throw new EOFException("connection closed after " + n + " of " + length + " body bytes");
+                throw new EOFException("connection closed inside a body, after " + n + " of " + length + " body bytes");
             }
             return b;
         }
@@ -301,12 +302,7 @@ public final class HttpMessage {
     /** Reads the body whole if it has a length of at most {@link #BUFFER_LIMIT}; {@code true} if it is in memory then. */
     public boolean buffer(Input in) throws IOException {
         if (body == null && length > 0 && length <= BUFFER_LIMIT) {
-            // read straight into its array: readNBytes(int) would gather it in pieces and copy them
-            byte[] b = new byte[(int) length];
-            if (in.readNBytes(b, 0, b.length) != length) {
-                throw new EOFException("connection closed inside a body");
-            }
-            body = b;
+            body = readBody(in, BUFFER_LIMIT);
         }
         return body != null;
     }
